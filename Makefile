@@ -1,0 +1,135 @@
+# inferbook -- GNU make, pkg-config for every library.
+#
+#   make site        build the tool and publish out/ (the main job)
+#   make check       build and run every test (SAN=1: with ASan + UBSan)
+#   make install     PREFIX=/usr/local DESTDIR=
+#
+# Objects go to an out-of-tree folder: build/ (build-san/ for SAN=1).
+
+.POSIX:
+.SUFFIXES:
+SHELL      := /bin/bash
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+SHAREDIR   ?= $(PREFIX)/share/inferbook
+OUT        ?= out
+
+ifeq ($(SAN),1)
+B          ?= build-san
+SANFLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+B          ?= build
+SANFLAGS   :=
+endif
+
+PKGS       := cairo pangocairo libcmark-gfm yaml-0.1
+TESTPKGS   := check
+CC         ?= cc
+OPT        ?= -O2
+WARN       := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+              -Wwrite-strings -Wformat=2 -Wno-format-nonliteral
+CPPFLAGS_I := -Iinclude -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+              -DINFERBOOK_VERSION='"$(VERSION)"' -DINFERBOOK_SHAREDIR='"$(SHAREDIR)"'
+# pkg-config is asked only once the dependency step has run (see deps).
+PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lm -lpthread
+CHK_CFLAGS  = $(shell pkg-config --cflags $(TESTPKGS) 2>/dev/null)
+CHK_LIBS    = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
+ALL_CFLAGS  = -std=c11 $(OPT) -g $(WARN) $(SANFLAGS) $(CPPFLAGS_I) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRC    := $(sort $(shell find src -name '*.c' ! -path src/main.c))
+LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
+MAIN_OBJ   := $(B)/src/main.o
+TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+TEST_OBJ   := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/unit/runner.o
+BIN        := $(B)/inferbook
+LIBA       := $(B)/libinferbook.a
+DEPS_OK    := $(B)/.deps-ok
+
+SITE_INPUTS = $(wildcard data/*.yaml lessons/*.md lessons/*/*.md templates/*)
+
+.PHONY: all site check unit clean install uninstall deps regen valgrind fuzz bench
+all: $(BIN)
+
+# ---- dependencies: check with pkg-config, install on Debian if we can ----
+$(DEPS_OK): src/deps.sh
+	@mkdir -p $(B)
+	@bash src/deps.sh build
+	@touch $@
+deps: $(DEPS_OK)
+
+$(B)/.deps-test-ok: src/deps.sh $(DEPS_OK)
+	@bash src/deps.sh test
+	@touch $@
+
+# ---- compile ----
+$(B)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBA) $(PKG_LIBS)
+
+# The unit-test runner includes a generated list of suites: one per
+# tests/unit/test_NAME.c, each defining `Suite *NAME_suite(void)`.
+$(B)/tests/unit/suites.h: $(TEST_SRC) Makefile
+	@mkdir -p $(@D)
+	@for f in $(TEST_SRC); do n=$${f##*/test_}; echo "SUITE($${n%.c})"; done > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+
+$(B)/tests/unit/%.o: tests/unit/%.c | $(DEPS_OK) $(B)/.deps-test-ok
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHK_CFLAGS) -I$(B)/tests/unit -MMD -MP -c -o $@ $<
+$(B)/tests/unit/runner.o: $(B)/tests/unit/suites.h
+
+$(B)/unit-tests: $(TEST_OBJ) $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIBA) $(PKG_LIBS) $(CHK_LIBS)
+
+# ---- the two commands ----
+# `make site` is a no-op when nothing it reads has changed (the stamp);
+# inferbook itself rewrites only files whose content changed.
+site: $(OUT)/.stamp
+$(OUT)/.stamp: $(BIN) $(SITE_INPUTS)
+	$(BIN) site --out $(OUT)
+	@touch $@
+
+unit: $(B)/unit-tests
+	@cd tests && CK_FORK=yes ../$(B)/unit-tests
+
+check: $(BIN) $(B)/unit-tests $(B)/.deps-test-ok
+	@echo "== unit tests (Check)"
+	@cd tests && ../$(B)/unit-tests
+	@echo "== command-line and site tests"
+	@INFERBOOK=$(abspath $(BIN)) SAN=$(SAN) bash tests/run.sh
+
+# Rewrites the golden files from the current outputs (review the diff!).
+regen: $(BIN)
+	@INFERBOOK=$(abspath $(BIN)) REGEN=1 bash tests/run.sh
+
+valgrind: $(BIN)
+	@rm -rf $(B)/vg-out
+	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+	  $(BIN) site --out $(B)/vg-out
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/inferbook
+	install -m 644 src/inferbook.1 $(DESTDIR)$(MANDIR)/man1/inferbook.1
+	cp -R data lessons templates $(DESTDIR)$(SHAREDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/inferbook $(DESTDIR)$(MANDIR)/man1/inferbook.1
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -rf build build-san $(OUT)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

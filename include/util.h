@@ -1,0 +1,50 @@
+/*
+ * util.h -- allocation that exits on out-of-memory (this is a build tool),
+ * a growable byte buffer, and bounded file reading.
+ */
+#ifndef INFERBOOK_UTIL_H
+#define INFERBOOK_UTIL_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Overflow-checked n * size reallocation. */
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a newly allocated formatted string; the caller frees it. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated after any append. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+void buf_init(struct buf *b);
+void buf_free(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_putc(struct buf *b, char c);
+void buf_put(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Hands the data to the caller (who frees it) and resets b. */
+char *buf_take(struct buf *b, size_t *len);
+
+/* Largest input file the tool reads (README: "Limits and errors"). */
+#define UTIL_MAX_FILE_BYTES (4u * 1024u * 1024u)
+
+/* Reads a whole regular file into a NUL-terminated buffer.  Returns 0, or
+ * -1 after printing "path: error: ..." (missing, not a regular file, larger
+ * than UTIL_MAX_FILE_BYTES, read error).  The caller frees *data. */
+int util_read_file(const char *path, char **data, size_t *len);
+
+/* Formats a double in the C locale with "%.*g" semantics regardless of
+ * LC_ALL (outputs must not depend on the user's locale). */
+void util_fmt_g(char *out, size_t outsz, int prec, double v);
+
+#endif

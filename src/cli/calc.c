@@ -1,0 +1,467 @@
+/*
+ * calc.c -- `inferbook calc`: one scenario from the command line, every
+ * quantity of CALC.md out as a readable table, JSON or CSV.
+ *
+ * The option names and the JSON keys are a fixed interface (CALC.md):
+ * scripts and the course material call them.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calc.h"
+#include "cli.h"
+#include "data.h"
+#include "diag.h"
+#include "util.h"
+
+enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
+
+struct calc_opts {
+	const char *model, *hardware, *data, *weights, *kv, *compute;
+	double chips, batch, context, prompt, mbu, mfu, link_latency_s, price_ratio;
+	enum fmt fmt;
+};
+
+/* Parses a number option in [lo, hi] (or (lo, hi] when lo_open); `want`
+ * says in words what is expected, for the message. */
+static int
+S_num(const char *opt, const char *arg, double lo, int lo_open, double hi,
+    const char *want, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end == arg || *end != '\0' || errno == ERANGE || !isfinite(v) ||
+	    (lo_open ? v <= lo : v < lo) || v > hi) {
+		fprintf(stderr, "inferbook: error: --%s: bad value '%s' (expected %s)\n",
+		    opt, arg, want);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+S_whole(const char *opt, const char *arg, double *out)
+{
+	if (S_num(opt, arg, 1, 0, 1e9, "a whole number >= 1", out) != 0)
+		return -1;
+	if (*out != floor(*out)) {
+		fprintf(stderr, "inferbook: error: --%s: bad value '%s' (expected a whole number)\n",
+		    opt, arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+S_prec(const char *opt, const char *arg, enum calc_prec *p)
+{
+	if (calc_prec_parse(arg, p) == 0)
+		return 0;
+	fprintf(stderr, "inferbook: error: --%s: unknown precision '%s' "
+	    "(fp32, bf16, fp16, fp8, int8, fp4, int4)\n", opt, arg);
+	return -1;
+}
+
+/* Shortest text that reads back as the same double, C locale. */
+static void
+S_json_num(struct buf *b, double v)
+{
+	char s[40];
+	int prec;
+
+	if (calc_is_null(v)) {
+		buf_puts(b, "null");
+		return;
+	}
+	for (prec = 15; prec <= 17; prec++) {
+		util_fmt_g(s, sizeof(s), prec, v);
+		if (strtod(s, NULL) == v)
+			break;
+	}
+	buf_puts(b, s);
+}
+
+static void
+S_json_str(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			buf_printf(b, "\\u%04x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+static void
+S_write_json(struct buf *b, const struct calc_opts *o, const struct calc_scenario *s,
+    const struct calc_result *r)
+{
+	const struct calc_quantity *q;
+	size_t i, n;
+
+	buf_puts(b, "{\n  \"model\": ");
+	S_json_str(b, o->model);
+	buf_puts(b, ",\n  \"hardware\": ");
+	S_json_str(b, o->hardware);
+	buf_puts(b, ",\n  \"chips\": ");
+	S_json_num(b, s->chips);
+	buf_puts(b, ",\n  \"batch\": ");
+	S_json_num(b, s->batch);
+	buf_puts(b, ",\n  \"context\": ");
+	S_json_num(b, s->context);
+	buf_puts(b, ",\n  \"prompt\": ");
+	S_json_num(b, s->prompt);
+	buf_printf(b, ",\n  \"weights\": \"%s\",\n  \"kv\": \"%s\",\n  \"compute\": \"%s\"",
+	    calc_prec_name(s->w), calc_prec_name(s->kv), calc_prec_name(s->c));
+	buf_puts(b, ",\n  \"mbu\": ");
+	S_json_num(b, s->mbu);
+	buf_puts(b, ",\n  \"mfu\": ");
+	S_json_num(b, s->mfu);
+	buf_puts(b, ",\n  \"link_latency_s\": ");
+	S_json_num(b, s->link_latency_s);
+	buf_puts(b, ",\n  \"price_ratio\": ");
+	S_json_num(b, s->price_ratio);
+	q = calc_quantities(&n);
+	for (i = 0; i < n; i++) {
+		double v = calc_result_get(r, &q[i]);
+
+		buf_printf(b, ",\n  \"%s\": ", q[i].name);
+		if (q[i].unit == CALC_U_ENUM)
+			S_json_str(b, calc_bound_name(r->bound));
+		else if (q[i].unit == CALC_U_BOOL)
+			buf_puts(b, v != 0 ? "true" : "false");
+		else
+			S_json_num(b, v);
+	}
+	buf_puts(b, "\n}\n");
+}
+
+static void
+S_write_csv(struct buf *b, const struct calc_opts *o, const struct calc_scenario *s,
+    const struct calc_result *r)
+{
+	const struct calc_quantity *q;
+	size_t i, n;
+
+	q = calc_quantities(&n);
+	buf_puts(b, "model,hardware,chips,batch,context,prompt,weights,kv,compute,mbu,mfu,"
+	    "link_latency_s,price_ratio");
+	for (i = 0; i < n; i++)
+		buf_printf(b, ",%s", q[i].name);
+	buf_printf(b, "\n%s,%s,", o->model, o->hardware);
+	S_json_num(b, s->chips);
+	buf_putc(b, ',');
+	S_json_num(b, s->batch);
+	buf_putc(b, ',');
+	S_json_num(b, s->context);
+	buf_putc(b, ',');
+	S_json_num(b, s->prompt);
+	buf_printf(b, ",%s,%s,%s,", calc_prec_name(s->w), calc_prec_name(s->kv),
+	    calc_prec_name(s->c));
+	S_json_num(b, s->mbu);
+	buf_putc(b, ',');
+	S_json_num(b, s->mfu);
+	buf_putc(b, ',');
+	S_json_num(b, s->link_latency_s);
+	buf_putc(b, ',');
+	if (!calc_is_null(s->price_ratio))
+		S_json_num(b, s->price_ratio);
+	for (i = 0; i < n; i++) {
+		double v = calc_result_get(r, &q[i]);
+
+		buf_putc(b, ',');
+		if (q[i].unit == CALC_U_ENUM)
+			buf_puts(b, calc_bound_name(r->bound));
+		else if (q[i].unit == CALC_U_BOOL)
+			buf_puts(b, v != 0 ? "true" : "false");
+		else if (!calc_is_null(v))
+			S_json_num(b, v);
+	}
+	buf_putc(b, '\n');
+}
+
+/* A value with an SI prefix chosen so the mantissa reads in [1, 1000). */
+static void
+S_si(char *out, size_t sz, double v, const char *unit)
+{
+	static const struct { double f; const char *p; } pre[] = {
+		{ 1e15, "P" }, { 1e12, "T" }, { 1e9, "G" }, { 1e6, "M" }, { 1e3, "K" },
+		{ 1, "" }, { 1e-3, "m" }, { 1e-6, "u" }, { 1e-9, "n" }
+	};
+	size_t i;
+
+	if (calc_is_null(v)) {
+		snprintf(out, sz, "n/a");
+		return;
+	}
+	if (v == 0) {
+		snprintf(out, sz, "0 %s", unit);
+		return;
+	}
+	for (i = 0; i + 1 < sizeof(pre) / sizeof(pre[0]); i++)
+		if (fabs(v) >= pre[i].f)
+			break;
+	snprintf(out, sz, "%.4g %s%s", v / pre[i].f, pre[i].p, unit);
+}
+
+static void
+S_row(struct buf *b, const char *label, const char *value, const char *note)
+{
+	buf_printf(b, "  %-34s %14s%s%s\n", label, value, note ? "   " : "", note ? note : "");
+}
+
+static void
+S_write_text(struct buf *b, const struct data_hw *hw, const struct data_model *m,
+    const struct calc_scenario *s, const struct calc_result *r)
+{
+	char v[64], note[160];
+
+	buf_printf(b, "%s on %g x %s\n", m->name, s->chips, hw->name);
+	buf_printf(b, "  weights %s, KV %s, compute %s; batch %g, context %g, prompt %g;"
+	    " mbu %g, mfu %g\n", calc_prec_name(s->w), calc_prec_name(s->kv),
+	    calc_prec_name(s->c), s->batch, s->context, s->prompt, s->mbu, s->mfu);
+
+	buf_puts(b, "\nMoved per decode step\n");
+	S_si(v, sizeof(v), r->weight_bytes, "B");
+	S_row(b, "weights (all)", v, r->fits ? NULL : "does not fit in memory");
+	S_si(v, sizeof(v), r->weight_bytes_moved, "B");
+	if (!calc_is_null(r->experts_touched)) {
+		snprintf(note, sizeof(note), "%.1f of %g experts touched",
+		    r->experts_touched, s->model->experts_total);
+		S_row(b, "weights moved", v, note);
+	} else
+		S_row(b, "weights moved", v, NULL);
+	S_si(v, sizeof(v), r->kv_bytes_per_token, "B");
+	S_row(b, "KV cache per token", v, NULL);
+	S_si(v, sizeof(v), r->kv_bytes_moved, "B");
+	S_row(b, "KV cache moved", v, NULL);
+	S_si(v, sizeof(v), r->flops_step, "FLOP");
+	S_row(b, "work (FLOPs)", v, NULL);
+
+	buf_puts(b, "\nTime per decode step\n");
+	S_si(v, sizeof(v), r->t_memory_s, "s");
+	S_row(b, "moving (memory)", v, NULL);
+	S_si(v, sizeof(v), r->t_compute_s, "s");
+	S_row(b, "computing", v, NULL);
+	S_si(v, sizeof(v), r->t_comm_s, "s");
+	S_row(b, "communication", v, NULL);
+	S_si(v, sizeof(v), r->t_step_s, "s");
+	if (r->bound == CALC_BOUND_MEMORY)
+		snprintf(note, sizeof(note), "memory-bound: moving takes %.3gx as long as computing",
+		    r->t_compute_s > 0 ? r->t_memory_s / r->t_compute_s : INFINITY);
+	else
+		snprintf(note, sizeof(note), "compute-bound: computing takes %.3gx as long as moving",
+		    r->t_memory_s > 0 ? r->t_compute_s / r->t_memory_s : INFINITY);
+	S_row(b, "step", v, note);
+	S_si(v, sizeof(v), r->t_step_overlap_s, "s");
+	S_row(b, "step, communication overlapped", v, NULL);
+	snprintf(v, sizeof(v), "%.4g tokens/s", r->tokens_per_s_per_user);
+	S_row(b, "speed per user", v, NULL);
+	snprintf(v, sizeof(v), "%.4g tokens/s", r->tokens_per_s_total);
+	S_row(b, "throughput (all users)", v, NULL);
+
+	buf_puts(b, "\nBalance\n");
+	snprintf(v, sizeof(v), "%.4g FLOP/B", r->ridge_flops_per_byte);
+	S_row(b, "ridge point", v, NULL);
+	snprintf(v, sizeof(v), "%.4g", r->critical_batch);
+	S_row(b, "critical batch (weights only)", v, NULL);
+	if (calc_is_null(r->critical_batch_with_kv))
+		snprintf(v, sizeof(v), "none");
+	else
+		snprintf(v, sizeof(v), "%.4g", r->critical_batch_with_kv);
+	S_row(b, "critical batch at this context", v,
+	    calc_is_null(r->critical_batch_with_kv) ? "never compute-bound" : NULL);
+	snprintf(v, sizeof(v), "%.4g tokens", r->kv_crossover_context);
+	S_row(b, "KV passes weights at context", v, NULL);
+	if (calc_is_null(r->max_batch_in_memory))
+		snprintf(v, sizeof(v), "n/a");
+	else
+		snprintf(v, sizeof(v), "%.0f", r->max_batch_in_memory);
+	S_row(b, "largest batch that fits", v, s->context == 0 ? "needs --context" : NULL);
+
+	buf_puts(b, "\nPrompt (prefill)\n");
+	S_si(v, sizeof(v), r->t_prefill_s, "s");
+	snprintf(note, sizeof(note), "for %g prompt tokens", s->prompt);
+	S_row(b, "prefill time", v, note);
+	S_si(v, sizeof(v), r->prefill_s_per_token, "s");
+	S_row(b, "prefill per token", v, NULL);
+
+	buf_puts(b, "\nCost\n");
+	if (calc_is_null(r->usd_per_s)) {
+		S_row(b, "chip price", "n/a", "no usd_per_hour in data");
+	} else {
+		snprintf(v, sizeof(v), "$%.4g/h", s->hw->usd_per_hour * s->chips);
+		S_row(b, "chips rented", v, NULL);
+		snprintf(v, sizeof(v), "$%.4g/Mtok", r->usd_per_mtok_output);
+		S_row(b, "output tokens", v, NULL);
+		snprintf(v, sizeof(v), "$%.4g/Mtok", r->usd_per_mtok_input);
+		S_row(b, "input tokens", v, NULL);
+	}
+	snprintf(v, sizeof(v), "%.3gx", r->output_input_cost_ratio);
+	S_row(b, "output / input cost", v, NULL);
+	if (!calc_is_null(s->price_ratio)) {
+		if (calc_is_null(r->implied_batch))
+			snprintf(v, sizeof(v), "none");
+		else
+			snprintf(v, sizeof(v), "%.4g", r->implied_batch);
+		snprintf(note, sizeof(note), "batch at which output/input = %gx", s->price_ratio);
+		S_row(b, "implied batch", v, note);
+	}
+}
+
+int
+cli_calc(int argc, char *argv[])
+{
+	enum { O_MODEL = 256, O_HW, O_CHIPS, O_BATCH, O_CONTEXT, O_PROMPT, O_WEIGHTS,
+	    O_KV, O_COMPUTE, O_MBU, O_MFU, O_LAT, O_RATIO, O_DATA, O_FORMAT };
+	static const struct option opts[] = {
+		{ "model", required_argument, NULL, O_MODEL },
+		{ "hardware", required_argument, NULL, O_HW },
+		{ "chips", required_argument, NULL, O_CHIPS },
+		{ "batch", required_argument, NULL, O_BATCH },
+		{ "context", required_argument, NULL, O_CONTEXT },
+		{ "prompt", required_argument, NULL, O_PROMPT },
+		{ "weights", required_argument, NULL, O_WEIGHTS },
+		{ "kv", required_argument, NULL, O_KV },
+		{ "compute", required_argument, NULL, O_COMPUTE },
+		{ "mbu", required_argument, NULL, O_MBU },
+		{ "mfu", required_argument, NULL, O_MFU },
+		{ "link-latency", required_argument, NULL, O_LAT },
+		{ "price-ratio", required_argument, NULL, O_RATIO },
+		{ "data", required_argument, NULL, O_DATA },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct calc_opts o;
+	struct calc_scenario s;
+	struct calc_result r;
+	struct data_set set;
+	const struct data_hw *hw;
+	const struct data_model *m;
+	enum calc_prec w, kv, c;
+	const char *why;
+	struct buf out;
+	int ch, bad = 0, rc = 1;
+
+	memset(&o, 0, sizeof(o));
+	o.chips = o.batch = 1;
+	o.context = 0;
+	o.prompt = 1024;
+	o.mbu = o.mfu = 1;
+	o.link_latency_s = 5e-6;
+	o.price_ratio = NAN;
+	o.fmt = FMT_TEXT;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case O_MODEL: o.model = optarg; break;
+		case O_HW: o.hardware = optarg; break;
+		case O_CHIPS: bad |= S_whole("chips", optarg, &o.chips); break;
+		case O_BATCH: bad |= S_whole("batch", optarg, &o.batch); break;
+		case O_CONTEXT: bad |= S_num("context", optarg, 0, 0, 1e12, "a number of tokens >= 0", &o.context); break;
+		case O_PROMPT: bad |= S_whole("prompt", optarg, &o.prompt); break;
+		case O_WEIGHTS: o.weights = optarg; break;
+		case O_KV: o.kv = optarg; break;
+		case O_COMPUTE: o.compute = optarg; break;
+		case O_MBU: bad |= S_num("mbu", optarg, 0, 1, 1, "a fraction in (0, 1]", &o.mbu); break;
+		case O_MFU: bad |= S_num("mfu", optarg, 0, 1, 1, "a fraction in (0, 1]", &o.mfu); break;
+		case O_LAT: bad |= S_num("link-latency", optarg, 0, 0, 1, "seconds in [0, 1]", &o.link_latency_s); break;
+		case O_RATIO: bad |= S_num("price-ratio", optarg, 0, 1, 1e9, "a ratio > 0", &o.price_ratio); break;
+		case O_DATA: o.data = optarg; break;
+		case O_FORMAT:
+			if (strcmp(optarg, "text") == 0) o.fmt = FMT_TEXT;
+			else if (strcmp(optarg, "json") == 0) o.fmt = FMT_JSON;
+			else if (strcmp(optarg, "csv") == 0) o.fmt = FMT_CSV;
+			else {
+				fprintf(stderr, "inferbook: --format: unknown format '%s' (text, json, csv)\n",
+				    optarg);
+				return 2;
+			}
+			break;
+		default:
+			fprintf(stderr, "inferbook: calc: unknown or incomplete option '%s'\n"
+			    "usage: inferbook calc --model ID --hardware ID [options]; see inferbook --help\n",
+			    argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "inferbook: calc: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (o.model == NULL || o.hardware == NULL) {
+		fprintf(stderr, "inferbook: calc: --model and --hardware are required\n"
+		    "usage: inferbook calc --model ID --hardware ID [options]; see inferbook --help\n");
+		return 2;
+	}
+	if (bad)
+		return 1;
+	w = kv = CALC_BF16;
+	if ((o.weights && S_prec("weights", o.weights, &w)) ||
+	    (o.kv && S_prec("kv", o.kv, &kv)))
+		return 1;
+
+	if (data_load(cli_default_dir(o.data, "data"), &set) != 0)
+		return 1;
+	if ((hw = data_find_hw(&set, o.hardware)) == NULL) {
+		fprintf(stderr, "inferbook: error: --hardware: unknown hardware '%s'\n", o.hardware);
+		data_list_known(&set, 0);
+		goto out;
+	}
+	if ((m = data_find_model(&set, o.model)) == NULL) {
+		fprintf(stderr, "inferbook: error: --model: unknown model '%s'\n", o.model);
+		data_list_known(&set, 1);
+		goto out;
+	}
+	c = calc_default_compute(&hw->hw, w);
+	if (o.compute && S_prec("compute", o.compute, &c))
+		goto out;
+
+	calc_scenario_defaults(&s);
+	s.hw = &hw->hw;
+	s.model = &m->m;
+	s.w = w;
+	s.kv = kv;
+	s.c = c;
+	s.chips = o.chips;
+	s.batch = o.batch;
+	s.context = o.context;
+	s.prompt = o.prompt;
+	s.mbu = o.mbu;
+	s.mfu = o.mfu;
+	s.link_latency_s = o.link_latency_s;
+	s.price_ratio = o.price_ratio;
+	if ((why = calc_check(&s)) != NULL) {
+		fprintf(stderr, "inferbook: error: %s on %s: %s\n", m->id, hw->id, why);
+		goto out;
+	}
+	calc_run(&s, &r);
+
+	buf_init(&out);
+	switch (o.fmt) {
+	case FMT_JSON: S_write_json(&out, &o, &s, &r); break;
+	case FMT_CSV: S_write_csv(&out, &o, &s, &r); break;
+	case FMT_TEXT: S_write_text(&out, hw, m, &s, &r); break;
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	buf_free(&out);
+	rc = fflush(stdout) == 0 ? 0 : 1;
+out:
+	data_free(&set);
+	return rc;
+}

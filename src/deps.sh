@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The dependency step of `make site` and `make check`.
+#
+#   deps.sh build   libraries (pkg-config) and the fonts the project renders with
+#   deps.sh test    also what the tests drive: Check, tidy, poppler-utils, chromium
+#
+# Missing pieces are installed with apt-get when it is usable (root, or
+# sudo without a password); elsewhere the exact package list is printed and
+# the step fails.
+set -u
+mode=${1:-build}
+
+build_pkgs=(pkg-config libcairo2-dev libpango1.0-dev libcmark-gfm-dev
+            libcmark-gfm-extensions-dev libyaml-dev fontconfig fonts-dejavu-core)
+test_pkgs=(check tidy poppler-utils chromium)
+
+missing=()
+have_pc() { pkg-config --exists "$1" 2>/dev/null; }
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+
+if ! have_cmd pkg-config; then
+	missing+=("${build_pkgs[@]}")
+else
+	have_pc cairo || missing+=(libcairo2-dev)
+	have_pc pangocairo || missing+=(libpango1.0-dev)
+	have_pc libcmark-gfm || missing+=(libcmark-gfm-dev)
+	[ -e /usr/include/cmark-gfm-core-extensions.h ] || missing+=(libcmark-gfm-extensions-dev)
+	have_pc yaml-0.1 || missing+=(libyaml-dev)
+	have_cmd fc-list || missing+=(fontconfig)
+	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+fi
+if [ "$mode" = test ]; then
+	have_pc check || missing+=(check)
+	have_cmd tidy || missing+=(tidy)
+	have_cmd pdftoppm || missing+=(poppler-utils)
+	have_cmd chromium || missing+=(chromium)
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+# Deduplicate, keeping order.
+declare -A seen; list=()
+for p in "${missing[@]}"; do [ -n "${seen[$p]:-}" ] || { seen[$p]=1; list+=("$p"); }; done
+
+apt=()
+if have_cmd apt-get; then
+	if [ "$(id -u)" = 0 ]; then apt=(apt-get)
+	elif have_cmd sudo && sudo -n true 2>/dev/null; then apt=(sudo -n apt-get)
+	fi
+fi
+if [ ${#apt[@]} -eq 0 ]; then
+	echo "inferbook: missing dependencies; install these Debian packages:" >&2
+	echo "  apt-get install ${list[*]}" >&2
+	exit 1
+fi
+echo "inferbook: installing missing packages: ${list[*]}"
+export DEBIAN_FRONTEND=noninteractive
+if ! "${apt[@]}" install -y -q --no-install-recommends "${list[@]}" >/tmp/inferbook-apt.log 2>&1; then
+	"${apt[@]}" update -q >/tmp/inferbook-apt.log 2>&1 || true
+	if ! "${apt[@]}" install -y -q --no-install-recommends "${list[@]}" >>/tmp/inferbook-apt.log 2>&1; then
+		tail -20 /tmp/inferbook-apt.log >&2
+		echo "inferbook: apt-get failed; install these packages: ${list[*]}" >&2
+		exit 1
+	fi
+fi
+echo "inferbook: installed ${list[*]}"
