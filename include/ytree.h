@@ -61,7 +61,7 @@ int ytree_string(const struct ynode *n, const char *what, const char **out);
 /* Declarative field tables. */
 enum yfield_type {
 	YF_STRING,		/* char * (xstrdup'ed) */
-	YF_ID,			/* char *, must match [a-z0-9-]+ */
+	YF_ID,			/* char *, [a-z0-9][a-z0-9.-]* (llama-3.1-70b) */
 	YF_NUMBER,		/* double, finite */
 	YF_POSITIVE,		/* double, finite, > 0 */
 	YF_NONNEG,		/* double, finite, >= 0 */
