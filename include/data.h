@@ -1,5 +1,5 @@
 /*
- * data.h -- data/*.yaml (../shared/design/DATA.md) loaded into typed
+ * data.h -- the data/ YAML files (../shared/design/DATA.md) loaded into typed
  * structs, validated, and scenarios built from them.
  *
  * Contract
@@ -38,7 +38,7 @@ struct data_hw {
 	char *id;			/* [a-z0-9-]+ */
 	char *name;
 	char *vendor;
-	char *memory_type;		/* optional: hbm2e, hbm3, hbm3e, gddr6, gddr6x, lpddr5, sram; NULL */
+	char *memory_type;		/* optional: hbm2e hbm3 hbm3e gddr6 gddr6x lpddr5 lpddr5x sram; NULL */
 	char *price_date;		/* optional: YYYY-MM; NULL */
 	char *source;
 	char *notes;			/* optional; NULL */
@@ -76,6 +76,7 @@ struct data_tier {
 struct data_price {
 	struct srcpos pos;
 	struct srcpos date_pos;
+	char *id;			/* [a-z0-9][a-z0-9.-]*, unique (gemini-2.5-pro) */
 	char *provider;
 	char *model;
 	char *date;			/* YYYY-MM; NULL when missing (a sanity warning) */
@@ -103,8 +104,12 @@ void data_free(struct data_set *set);
 
 const struct data_hw *data_find_hw(const struct data_set *set, const char *id);
 const struct data_model *data_find_model(const struct data_set *set, const char *id);
+const struct data_price *data_find_price(const struct data_set *set, const char *id);
 /* Prints "known hardware: a, b, c" (or models) to the diagnostics stream. */
 void data_list_known(const struct data_set *set, int models);
+/* The ids of the chips (models != 0: the models), sorted, as "a, b, c";
+ * the caller frees the string. */
+char *data_known_list(const struct data_set *set, int models);
 
 /*
  * A named scenario: a model and a chip from the data set, precisions,
