@@ -1,0 +1,1237 @@
+/*
+ * draw.c -- drawing a struct chart_fig onto a borrowed cairo_t, and the
+ * two surfaces the site needs (SVG and PNG, in memory).
+ *
+ * Layout happens at draw time because it depends on text extents: margins
+ * from the widest tick label, a legend placed where it crosses no series
+ * (else outside the plot), annotation labels placed greedily where they
+ * overlap nothing already placed.  Text metrics are taken with hinting off
+ * so the SVG, the PNG and the PDF lay out identically.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo.h>
+#include <cairo-svg.h>
+#include <pango/pangocairo.h>
+
+#include "chart.h"
+#include "util.h"
+
+/* ---- configuration ---- */
+
+void
+chart_style_defaults(struct chart_style *st)
+{
+	st->font = "DejaVu Sans";
+	st->font_pt = 9.5;
+	st->title_pt = 12;
+	st->line_w = 2.0;
+	st->card = 1;
+	st->card_radius = 10;
+}
+
+/* Okabe & Ito (2008), ordered so the first series are the most distinct
+ * on white and in greyscale; yellow is left out (unreadable on white). */
+static const double S_rgb[CHART_NSTYLES + 1][3] = {
+	{ 0x00 / 255.0, 0x72 / 255.0, 0xB2 / 255.0 },	/* blue */
+	{ 0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0 },	/* vermillion */
+	{ 0x00 / 255.0, 0x9E / 255.0, 0x73 / 255.0 },	/* bluish green */
+	{ 0xCC / 255.0, 0x79 / 255.0, 0xA7 / 255.0 },	/* reddish purple */
+	{ 0xE6 / 255.0, 0x9F / 255.0, 0x00 / 255.0 },	/* orange */
+	{ 0x56 / 255.0, 0xB4 / 255.0, 0xE9 / 255.0 },	/* sky blue */
+	{ 0x00 / 255.0, 0x00 / 255.0, 0x00 / 255.0 },	/* black */
+	{ 0x70 / 255.0, 0x70 / 255.0, 0x70 / 255.0 },	/* grey: references */
+};
+
+/* Dash patterns (points) per style: solid, dashed, dotted, dash-dot, long
+ * dash, dash-dot-dot, short dash; the grey reference is solid. */
+static const double S_dash[CHART_NSTYLES + 1][6] = {
+	{ 0 }, { 6, 3 }, { 0.1, 3.5 }, { 7, 3, 0.1, 3 }, { 11, 4 },
+	{ 6, 2.5, 0.1, 2.5, 0.1, 2.5 }, { 2.5, 2 }, { 0 },
+};
+static const int S_ndash[CHART_NSTYLES + 1] = { 0, 2, 2, 4, 2, 6, 2, 0 };
+
+enum S_marker { M_CIRCLE, M_SQUARE, M_TRIANGLE, M_DIAMOND, M_TRIANGLE_DOWN, M_CROSS, M_PLUS, M_NONE };
+static const enum S_marker S_mark[CHART_NSTYLES + 1] = {
+	M_CIRCLE, M_SQUARE, M_TRIANGLE, M_DIAMOND, M_TRIANGLE_DOWN, M_CROSS, M_PLUS, M_NONE
+};
+
+static int
+S_style(int s)
+{
+	if (s == CHART_STYLE_GREY)
+		return s;
+	if (s < 0)
+		return CHART_STYLE_GREY;
+	return s % CHART_NSTYLES;
+}
+
+/* ---- the drawing context ---- */
+
+struct S_rect {
+	double x, y, w, h;
+};
+
+#define S_MAXOCC 128
+
+struct S_ctx {
+	cairo_t *cr;
+	PangoContext *pc;
+	const struct chart_style *st;
+	const struct chart_fig *f;
+	double w, h;
+	struct S_rect plot;
+	struct S_rect occ[S_MAXOCC];	/* placed texts and the legend */
+	size_t nocc;
+};
+
+static PangoLayout *
+S_layout(struct S_ctx *c, const char *text, double pt, int bold)
+{
+	PangoLayout *l = pango_layout_new(c->pc);
+	PangoFontDescription *fd = pango_font_description_new();
+
+	pango_font_description_set_family(fd, c->st->font);
+	pango_font_description_set_absolute_size(fd, pt * PANGO_SCALE);
+	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_text(l, text, -1);
+	return l;
+}
+
+static void
+S_extent(PangoLayout *l, double *w, double *h)
+{
+	PangoRectangle log;
+
+	pango_layout_get_extents(l, NULL, &log);
+	*w = (double)log.width / PANGO_SCALE;
+	*h = (double)log.height / PANGO_SCALE;
+}
+
+static void
+S_text_size(struct S_ctx *c, const char *text, double pt, int bold, double *w, double *h)
+{
+	PangoLayout *l = S_layout(c, text, pt, bold);
+
+	S_extent(l, w, h);
+	g_object_unref(l);
+}
+
+/* Draws text with its top-left corner at (x, y). */
+static void
+S_text_at(struct S_ctx *c, const char *text, double pt, int bold, double x, double y,
+    double r, double g, double b)
+{
+	PangoLayout *l = S_layout(c, text, pt, bold);
+
+	cairo_set_source_rgb(c->cr, r, g, b);
+	cairo_move_to(c->cr, x, y);
+	pango_cairo_show_layout(c->cr, l);
+	g_object_unref(l);
+}
+
+/* ---- coordinates ---- */
+
+static double
+S_t(const struct chart_axis *a, double v)
+{
+	switch (a->scale) {
+	case CHART_LOG:
+		return v > 0 ? log10(v) : NAN;
+	case CHART_LOG2:
+		return v > 0 ? log2(v) : NAN;
+	default:
+		return v;
+	}
+}
+
+static double
+S_px(const struct S_ctx *c, double x)
+{
+	const struct chart_axis *a = &c->f->x;
+	double t0 = S_t(a, a->lo), t1 = S_t(a, a->hi);
+
+	return c->plot.x + (S_t(a, x) - t0) / (t1 - t0) * c->plot.w;
+}
+
+static double
+S_py(const struct S_ctx *c, double y)
+{
+	const struct chart_axis *a = &c->f->y;
+	double t0 = S_t(a, a->lo), t1 = S_t(a, a->hi);
+
+	/* Categories run top to bottom, like a table. */
+	if (a->scale == CHART_CATEGORY)
+		return c->plot.y + (y - t0) / (t1 - t0) * c->plot.h;
+	return c->plot.y + c->plot.h - (S_t(a, y) - t0) / (t1 - t0) * c->plot.h;
+}
+
+static int
+S_in_range(const struct chart_axis *a, double v)
+{
+	double eps = 1e-9 * (fabs(a->lo) + fabs(a->hi));
+
+	return isfinite(S_t(a, v)) && v >= a->lo - eps && v <= a->hi + eps;
+}
+
+/* ---- geometry for placement ---- */
+
+static int
+S_rect_overlap(const struct S_rect *a, const struct S_rect *b)
+{
+	return a->x < b->x + b->w && b->x < a->x + a->w &&
+	    a->y < b->y + b->h && b->y < a->y + a->h;
+}
+
+static int
+S_rect_inside(const struct S_rect *in, const struct S_rect *out)
+{
+	return in->x >= out->x && in->y >= out->y &&
+	    in->x + in->w <= out->x + out->w && in->y + in->h <= out->y + out->h;
+}
+
+static int
+S_pt_in(const struct S_rect *r, double x, double y)
+{
+	return x >= r->x && x <= r->x + r->w && y >= r->y && y <= r->y + r->h;
+}
+
+/* Liang-Barsky: does the segment cross the rectangle? */
+static int
+S_seg_hits(const struct S_rect *r, double x0, double y0, double x1, double y1)
+{
+	double t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
+	double p[4] = { -dx, dx, -dy, dy };
+	double q[4] = { x0 - r->x, r->x + r->w - x0, y0 - r->y, r->y + r->h - y0 };
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (p[i] == 0) {
+			if (q[i] < 0)
+				return 0;
+		} else {
+			double t = q[i] / p[i];
+			if (p[i] < 0) {
+				if (t > t1)
+					return 0;
+				if (t > t0)
+					t0 = t;
+			} else {
+				if (t < t0)
+					return 0;
+				if (t < t1)
+					t1 = t;
+			}
+		}
+	}
+	return 1;
+}
+
+/* The screen point of series point j; 0 when it cannot be drawn. */
+static int
+S_spt(const struct S_ctx *c, const struct chart_series *s, size_t j, double *x, double *y)
+{
+	*x = S_px(c, s->x[j]);
+	*y = S_py(c, s->y[j]);
+	return isfinite(*x) && isfinite(*y);
+}
+
+/* How many series (and marked points) the rectangle touches: what a
+ * legend or label must not cover. */
+static int
+S_hits_data(const struct S_ctx *c, const struct S_rect *r0)
+{
+	const struct chart_fig *f = c->f;
+	struct S_rect r = { r0->x - 3, r0->y - 3, r0->w + 6, r0->h + 6 };
+	int hits = 0;
+	size_t i, j;
+
+	for (i = 0; i < f->nseries; i++) {
+		const struct chart_series *s = &f->series[i];
+		int hit = 0;
+		double px = 0, py = 0, x, y;
+		int have = 0;
+		for (j = 0; j < s->n && !hit; j++) {
+			if (!S_spt(c, s, j, &x, &y)) {
+				have = 0;
+				continue;
+			}
+			if (s->kind == CHART_SERIES_BAR) {
+				double y0 = S_py(c, s->y[j] - 0.35), y1 = S_py(c, s->y[j] + 0.35);
+				struct S_rect b = { c->plot.x, y0, x - c->plot.x, y1 - y0 };
+				if (S_rect_overlap(&b, &r))
+					hit = 1;
+				continue;
+			}
+			if (S_pt_in(&r, x, y))
+				hit = 1;
+			else if (have && s->kind != CHART_SERIES_SCATTER) {
+				if (s->kind == CHART_SERIES_STEP)
+					hit = S_seg_hits(&r, px, py, x, py) || S_seg_hits(&r, x, py, x, y);
+				else
+					hit = S_seg_hits(&r, px, py, x, y);
+			}
+			px = x;
+			py = y;
+			have = 1;
+		}
+		hits += hit;
+	}
+	for (i = 0; i < f->nannots; i++) {
+		const struct chart_annot *a = &f->annots[i];
+		if (a->kind == CHART_ANNOT_POINT) {
+			struct S_rect m = { S_px(c, a->x) - 5, S_py(c, a->y) - 5, 10, 10 };
+			if (S_rect_overlap(&m, &r))
+				hits += 2;
+		}
+	}
+	return hits;
+}
+
+static int
+S_hits_lines(const struct S_ctx *c, const struct S_rect *r, size_t skip)
+{
+	const struct chart_fig *f = c->f;
+	size_t i;
+	int hits = 0;
+
+	for (i = 0; i < f->nannots; i++) {
+		const struct chart_annot *a = &f->annots[i];
+		if (i == skip)
+			continue;
+		if (a->kind == CHART_ANNOT_VLINE && S_in_range(&f->x, a->x)) {
+			double x = S_px(c, a->x);
+			hits += x >= r->x && x <= r->x + r->w;
+		} else if (a->kind == CHART_ANNOT_HLINE && S_in_range(&f->y, a->y)) {
+			double y = S_py(c, a->y);
+			hits += y >= r->y && y <= r->y + r->h;
+		}
+	}
+	return hits;
+}
+
+static int
+S_hits_occ(const struct S_ctx *c, const struct S_rect *r)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < c->nocc; i++)
+		n += S_rect_overlap(&c->occ[i], r);
+	return n;
+}
+
+static void
+S_occupy(struct S_ctx *c, const struct S_rect *r)
+{
+	if (c->nocc < S_MAXOCC)
+		c->occ[c->nocc++] = *r;
+}
+
+/* ---- marks ---- */
+
+static void
+S_set_color(cairo_t *cr, int style, double alpha)
+{
+	const double *c = S_rgb[S_style(style)];
+
+	cairo_set_source_rgba(cr, c[0], c[1], c[2], alpha);
+}
+
+static void
+S_marker(cairo_t *cr, int style, double x, double y, double size)
+{
+	double r = size / 2;
+	enum S_marker m = S_mark[S_style(style)];
+
+	cairo_new_path(cr);
+	switch (m) {
+	case M_CIRCLE:
+		cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+		break;
+	case M_SQUARE:
+		cairo_rectangle(cr, x - r * 0.9, y - r * 0.9, 1.8 * r, 1.8 * r);
+		break;
+	case M_TRIANGLE:
+		cairo_move_to(cr, x, y - 1.2 * r);
+		cairo_line_to(cr, x + 1.1 * r, y + 0.8 * r);
+		cairo_line_to(cr, x - 1.1 * r, y + 0.8 * r);
+		cairo_close_path(cr);
+		break;
+	case M_TRIANGLE_DOWN:
+		cairo_move_to(cr, x, y + 1.2 * r);
+		cairo_line_to(cr, x + 1.1 * r, y - 0.8 * r);
+		cairo_line_to(cr, x - 1.1 * r, y - 0.8 * r);
+		cairo_close_path(cr);
+		break;
+	case M_DIAMOND:
+		cairo_move_to(cr, x, y - 1.25 * r);
+		cairo_line_to(cr, x + 1.0 * r, y);
+		cairo_line_to(cr, x, y + 1.25 * r);
+		cairo_line_to(cr, x - 1.0 * r, y);
+		cairo_close_path(cr);
+		break;
+	case M_CROSS:
+	case M_PLUS: {
+		double d = m == M_CROSS ? r * 0.95 : r * 1.25;
+		cairo_save(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+		cairo_set_line_width(cr, 4.0);
+		cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		for (int pass = 0; pass < 2; pass++) {
+			if (m == M_CROSS) {
+				cairo_move_to(cr, x - d, y - d);
+				cairo_line_to(cr, x + d, y + d);
+				cairo_move_to(cr, x - d, y + d);
+				cairo_line_to(cr, x + d, y - d);
+			} else {
+				cairo_move_to(cr, x - d, y);
+				cairo_line_to(cr, x + d, y);
+				cairo_move_to(cr, x, y - d);
+				cairo_line_to(cr, x, y + d);
+			}
+			cairo_stroke(cr);
+			cairo_set_line_width(cr, 1.9);
+			S_set_color(cr, style, 1);
+		}
+		cairo_restore(cr);
+		return;
+	}
+	case M_NONE:
+	default:
+		return;
+	}
+	S_set_color(cr, style, 1);
+	cairo_fill_preserve(cr);
+	cairo_save(cr);
+	cairo_set_dash(cr, NULL, 0, 0);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_set_line_width(cr, 0.9);
+	cairo_stroke(cr);
+	cairo_restore(cr);
+}
+
+static void
+S_line_style(struct S_ctx *c, int style, double lw)
+{
+	int s = S_style(style);
+
+	cairo_set_line_width(c->cr, lw);
+	cairo_set_line_join(c->cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_set_line_cap(c->cr, S_ndash[s] ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT);
+	cairo_set_dash(c->cr, S_dash[s], S_ndash[s], 0);
+	S_set_color(c->cr, style, 1);
+}
+
+static double
+S_series_lw(const struct S_ctx *c, const struct chart_series *s)
+{
+	if (s->style == CHART_STYLE_GREY)
+		return c->st->line_w * 0.9;
+	return s->emphasis ? c->st->line_w * 1.45 : c->st->line_w;
+}
+
+/* ---- the parts of the figure ---- */
+
+static void
+S_card(struct S_ctx *c)
+{
+	double r = c->st->card_radius, w = c->w, h = c->h, i = 0.5;
+	cairo_t *cr = c->cr;
+
+	if (!c->st->card) {
+		cairo_rectangle(cr, 0, 0, w, h);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_fill(cr);
+		return;
+	}
+	cairo_new_path(cr);
+	cairo_arc(cr, w - r - i, r + i, r, -M_PI / 2, 0);
+	cairo_arc(cr, w - r - i, h - r - i, r, 0, M_PI / 2);
+	cairo_arc(cr, r + i, h - r - i, r, M_PI / 2, M_PI);
+	cairo_arc(cr, r + i, r + i, r, M_PI, 1.5 * M_PI);
+	cairo_close_path(cr);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_fill_preserve(cr);
+	cairo_set_source_rgb(cr, 0.80, 0.80, 0.80);
+	cairo_set_line_width(cr, 1);
+	cairo_stroke(cr);
+}
+
+struct S_legend {
+	size_t n;			/* entries */
+	double w, h, row_h, text_w;
+	struct S_rect at;
+	int inside;
+};
+
+#define S_SAMPLE_W 30.0
+
+static void
+S_legend_measure(struct S_ctx *c, struct S_legend *lg)
+{
+	size_t i;
+	double tw, th;
+
+	memset(lg, 0, sizeof(*lg));
+	for (i = 0; i < c->f->nseries; i++) {
+		const struct chart_series *s = &c->f->series[i];
+		if (s->label == NULL || s->kind == CHART_SERIES_BAR)
+			continue;
+		S_text_size(c, s->label, c->st->font_pt, 0, &tw, &th);
+		if (tw > lg->text_w)
+			lg->text_w = tw;
+		if (th + 3 > lg->row_h)
+			lg->row_h = th + 3;
+		lg->n++;
+	}
+	lg->w = 8 + S_SAMPLE_W + 6 + lg->text_w + 8;
+	lg->h = 5 + lg->n * lg->row_h + 5;
+}
+
+/* Inside the plot where it covers no series and no marked point, trying
+ * the corners first; else outside, to the right of the plot. */
+static void
+S_legend_place(struct S_ctx *c, struct S_legend *lg)
+{
+	const struct S_rect *p = &c->plot;
+	double in = 6;
+	double xs[3] = { p->x + p->w - lg->w - in, p->x + in, p->x + (p->w - lg->w) / 2 };
+	double ys[3] = { p->y + in, p->y + p->h - lg->h - in, p->y + (p->h - lg->h) / 2 };
+	static const int order[][2] = {
+		{ 0, 0 }, { 1, 0 }, { 0, 1 }, { 1, 1 }, { 0, 2 }, { 1, 2 }, { 2, 0 }, { 2, 1 }
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		struct S_rect r = { xs[order[k][0]], ys[order[k][1]], lg->w, lg->h };
+		if (S_hits_data(c, &r) == 0 && S_hits_lines(c, &r, (size_t)-1) == 0) {
+			lg->at = r;
+			lg->inside = 1;
+			return;
+		}
+	}
+	/* Only when every spot inside covers data: a narrower plot. */
+	c->plot.w -= lg->w + 10;
+	lg->at.x = c->plot.x + c->plot.w + 10;
+	lg->at.y = c->plot.y;
+	lg->at.w = lg->w;
+	lg->at.h = lg->h;
+	lg->inside = 0;
+}
+
+static void
+S_legend_sample(struct S_ctx *c, const struct chart_series *s, double x, double y)
+{
+	cairo_t *cr = c->cr;
+
+	cairo_save(cr);
+	if (s->kind != CHART_SERIES_SCATTER) {
+		S_line_style(c, s->style, S_series_lw(c, s));
+		cairo_move_to(cr, x, y);
+		cairo_line_to(cr, x + S_SAMPLE_W, y);
+		cairo_stroke(cr);
+	}
+	S_marker(cr, s->style, x + S_SAMPLE_W / 2, y, 6.5);
+	cairo_restore(cr);
+}
+
+static void
+S_legend_draw(struct S_ctx *c, const struct S_legend *lg)
+{
+	cairo_t *cr = c->cr;
+	size_t i, row = 0;
+
+	if (lg->n == 0)
+		return;
+	cairo_rectangle(cr, lg->at.x, lg->at.y, lg->at.w, lg->at.h);
+	cairo_set_source_rgba(cr, 1, 1, 1, 0.94);
+	cairo_fill_preserve(cr);
+	cairo_set_source_rgb(cr, 0.78, 0.78, 0.78);
+	cairo_set_line_width(cr, 0.75);
+	cairo_set_dash(cr, NULL, 0, 0);
+	cairo_stroke(cr);
+	for (i = 0; i < c->f->nseries; i++) {
+		const struct chart_series *s = &c->f->series[i];
+		double y;
+		if (s->label == NULL || s->kind == CHART_SERIES_BAR)
+			continue;
+		y = lg->at.y + 5 + row * lg->row_h;
+		S_legend_sample(c, s, lg->at.x + 8, y + lg->row_h / 2);
+		S_text_at(c, s->label, c->st->font_pt, 0, lg->at.x + 8 + S_SAMPLE_W + 6, y + 1.5,
+		    0.13, 0.13, 0.13);
+		row++;
+	}
+}
+
+/* Which tick labels of the x axis to print: every k-th, so neighbours
+ * keep 8 points apart. */
+static size_t
+S_xlabel_every(struct S_ctx *c)
+{
+	const struct chart_axis *a = &c->f->x;
+	size_t every, i;
+
+	for (every = 1; every < a->nticks + 1; every++) {
+		double last_r = -INFINITY;
+		int ok = 1;
+		for (i = 0; i < a->nticks; i += every) {
+			double tw, th, x = S_px(c, a->ticks[i].v);
+			S_text_size(c, a->ticks[i].label, c->st->font_pt, 0, &tw, &th);
+			if (x - tw / 2 < last_r + 8)
+				ok = 0;
+			last_r = x + tw / 2;
+		}
+		if (ok)
+			return every;
+	}
+	return a->nticks ? a->nticks : 1;
+}
+
+static void
+S_axes(struct S_ctx *c, double tick_h)
+{
+	cairo_t *cr = c->cr;
+	const struct chart_fig *f = c->f;
+	const struct S_rect *p = &c->plot;
+	size_t i, every;
+	double tw, th;
+
+	cairo_save(cr);
+	cairo_set_dash(cr, NULL, 0, 0);
+	/* Grid: light enough to read through, major ticks only. */
+	cairo_set_line_width(cr, 0.6);
+	cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
+	for (i = 0; i < f->x.nticks; i++) {
+		double x = round(S_px(c, f->x.ticks[i].v) * 2) / 2;
+		if (f->x.scale == CHART_CATEGORY)
+			break;
+		cairo_move_to(cr, x, p->y);
+		cairo_line_to(cr, x, p->y + p->h);
+	}
+	if (f->y.scale != CHART_CATEGORY)
+		for (i = 0; i < f->y.nticks; i++) {
+			double y = S_py(c, f->y.ticks[i].v);
+			cairo_move_to(cr, p->x, y);
+			cairo_line_to(cr, p->x + p->w, y);
+		}
+	cairo_stroke(cr);
+
+	/* Frame: left and bottom axes. */
+	cairo_set_source_rgb(cr, 0.27, 0.27, 0.27);
+	cairo_set_line_width(cr, 0.9);
+	cairo_move_to(cr, p->x, p->y);
+	cairo_line_to(cr, p->x, p->y + p->h);
+	cairo_line_to(cr, p->x + p->w, p->y + p->h);
+	cairo_stroke(cr);
+
+	/* Tick marks: major 4 pt, minor 2.5 pt, outside the frame. */
+	cairo_set_line_width(cr, 0.8);
+	for (i = 0; i < f->x.nticks && f->x.scale != CHART_CATEGORY; i++) {
+		double x = S_px(c, f->x.ticks[i].v);
+		cairo_move_to(cr, x, p->y + p->h);
+		cairo_line_to(cr, x, p->y + p->h + 4);
+	}
+	for (i = 0; i < f->x.nminor; i++) {
+		double x = S_px(c, f->x.minor[i]);
+		cairo_move_to(cr, x, p->y + p->h);
+		cairo_line_to(cr, x, p->y + p->h + 2.5);
+	}
+	for (i = 0; i < f->y.nticks && f->y.scale != CHART_CATEGORY; i++) {
+		double y = S_py(c, f->y.ticks[i].v);
+		cairo_move_to(cr, p->x, y);
+		cairo_line_to(cr, p->x - 4, y);
+	}
+	for (i = 0; i < f->y.nminor; i++) {
+		double y = S_py(c, f->y.minor[i]);
+		cairo_move_to(cr, p->x, y);
+		cairo_line_to(cr, p->x - 2.5, y);
+	}
+	cairo_stroke(cr);
+	cairo_restore(cr);
+
+	every = S_xlabel_every(c);
+	for (i = 0; i < f->x.nticks; i += every) {
+		double x = S_px(c, f->x.ticks[i].v);
+		S_text_size(c, f->x.ticks[i].label, c->st->font_pt, 0, &tw, &th);
+		S_text_at(c, f->x.ticks[i].label, c->st->font_pt, 0, x - tw / 2, p->y + p->h + 6,
+		    0.2, 0.2, 0.2);
+	}
+	for (i = 0; i < f->y.nticks; i++) {
+		double y = S_py(c, f->y.ticks[i].v);
+		S_text_size(c, f->y.ticks[i].label, c->st->font_pt, 0, &tw, &th);
+		S_text_at(c, f->y.ticks[i].label, c->st->font_pt, 0, p->x - 7 - tw, y - th / 2,
+		    0.2, 0.2, 0.2);
+	}
+	(void)tick_h;
+}
+
+static void
+S_axis_titles(struct S_ctx *c, double xtitle_y, double ytitle_x)
+{
+	cairo_t *cr = c->cr;
+	const struct chart_fig *f = c->f;
+	double tw, th;
+
+	if (f->x.title != NULL && f->x.title[0]) {
+		S_text_size(c, f->x.title, c->st->font_pt + 0.5, 0, &tw, &th);
+		S_text_at(c, f->x.title, c->st->font_pt + 0.5, 0,
+		    c->plot.x + (c->plot.w - tw) / 2, xtitle_y, 0.1, 0.1, 0.1);
+	}
+	if (f->y.title != NULL && f->y.title[0] && f->y.scale != CHART_CATEGORY) {
+		PangoLayout *l = S_layout(c, f->y.title, c->st->font_pt + 0.5, 0);
+		S_extent(l, &tw, &th);
+		cairo_save(cr);
+		cairo_translate(cr, ytitle_x, c->plot.y + (c->plot.h + tw) / 2);
+		cairo_rotate(cr, -M_PI / 2);
+		pango_cairo_update_context(cr, c->pc);
+		pango_layout_context_changed(l);
+		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+		cairo_move_to(cr, 0, 0);
+		pango_cairo_show_layout(cr, l);
+		cairo_restore(cr);
+		pango_cairo_update_context(cr, c->pc);
+		g_object_unref(l);
+	}
+}
+
+static void
+S_clip_plot(struct S_ctx *c, double grow)
+{
+	cairo_rectangle(c->cr, c->plot.x - grow, c->plot.y - grow,
+	    c->plot.w + 2 * grow, c->plot.h + 2 * grow);
+	cairo_clip(c->cr);
+}
+
+static void
+S_regions(struct S_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->f->nannots; i++) {
+		const struct chart_annot *a = &c->f->annots[i];
+		double x0, x1;
+		if (a->kind != CHART_ANNOT_REGION)
+			continue;
+		x0 = S_px(c, a->x);
+		x1 = S_px(c, a->x2);
+		if (!isfinite(x0) || !isfinite(x1))
+			continue;
+		cairo_save(c->cr);
+		S_clip_plot(c, 0);
+		cairo_rectangle(c->cr, fmin(x0, x1), c->plot.y, fabs(x1 - x0), c->plot.h);
+		if (a->style < 0)
+			cairo_set_source_rgba(c->cr, 0.5, 0.5, 0.5, 0.12);
+		else
+			S_set_color(c->cr, a->style, 0.12);
+		cairo_fill(c->cr);
+		cairo_restore(c->cr);
+	}
+}
+
+/* Markers along a line every ~70 points of its length (offset by style so
+ * that overlapping curves show both), or at every point of short series. */
+static void
+S_line_markers(struct S_ctx *c, const struct chart_series *s)
+{
+	size_t j;
+	double x, y, px = 0, py = 0, acc, next;
+	int have = 0;
+	const double spacing = 72;
+
+	if (S_mark[S_style(s->style)] == M_NONE)
+		return;
+	if (s->n <= 12) {
+		for (j = 0; j < s->n; j++)
+			if (S_in_range(&c->f->x, s->x[j]) && S_in_range(&c->f->y, s->y[j]) &&
+			    S_spt(c, s, j, &x, &y))
+				S_marker(c->cr, s->style, x, y, 6.5);
+		return;
+	}
+	acc = 0;
+	next = 14 + 11.0 * S_style(s->style);
+	for (j = 0; j < s->n; j++) {
+		if (!S_spt(c, s, j, &x, &y)) {
+			have = 0;
+			continue;
+		}
+		if (have) {
+			double d = hypot(x - px, y - py);
+			while (d > 0 && acc + d >= next) {
+				double t = (next - acc) / d;
+				double mx = px + t * (x - px), my = py + t * (y - py);
+				if (S_pt_in(&c->plot, mx, my))
+					S_marker(c->cr, s->style, mx, my, 6.5);
+				next += spacing;
+			}
+			acc += d;
+		}
+		px = x;
+		py = y;
+		have = 1;
+	}
+}
+
+static void
+S_series(struct S_ctx *c, const struct chart_series *s)
+{
+	cairo_t *cr = c->cr;
+	size_t j;
+	double x, y, py = 0;
+	int have = 0;
+
+	cairo_save(cr);
+	if (s->kind == CHART_SERIES_BAR) {
+		double x0 = S_px(c, c->f->x.scale == CHART_LINEAR ? fmax(c->f->x.lo, 0) : c->f->x.lo);
+		for (j = 0; j < s->n; j++) {
+			double y0 = S_py(c, s->y[j] - 0.32), y1 = S_py(c, s->y[j] + 0.32);
+			x = S_px(c, s->x[j]);
+			if (!isfinite(x))
+				continue;
+			cairo_rectangle(cr, x0, y0, x - x0, y1 - y0);
+			S_set_color(cr, s->style, 1);
+			cairo_fill(cr);
+			if (s->labels != NULL && s->labels[j] != NULL) {
+				double tw, th;
+				S_text_size(c, s->labels[j], c->st->font_pt, 0, &tw, &th);
+				/* Beyond the bar's end when there is room, else
+				 * inside it in white. */
+				if (x + 5 + tw <= c->plot.x + c->plot.w)
+					S_text_at(c, s->labels[j], c->st->font_pt, 0, x + 5,
+					    (y0 + y1 - th) / 2, 0.13, 0.13, 0.13);
+				else
+					S_text_at(c, s->labels[j], c->st->font_pt, 0, x - 5 - tw,
+					    (y0 + y1 - th) / 2, 1, 1, 1);
+			}
+		}
+		cairo_restore(cr);
+		return;
+	}
+	if (s->kind != CHART_SERIES_SCATTER) {
+		cairo_save(cr);
+		S_clip_plot(c, 0.5);
+		cairo_new_path(cr);
+		for (j = 0; j < s->n; j++) {
+			if (!S_spt(c, s, j, &x, &y)) {
+				have = 0;
+				continue;
+			}
+			if (!have)
+				cairo_move_to(cr, x, y);
+			else if (s->kind == CHART_SERIES_STEP) {
+				cairo_line_to(cr, x, py);
+				cairo_line_to(cr, x, y);
+			} else
+				cairo_line_to(cr, x, y);
+			py = y;
+			have = 1;
+		}
+		S_line_style(c, s->style, S_series_lw(c, s));
+		cairo_stroke(cr);
+		cairo_restore(cr);
+	}
+	S_clip_plot(c, 6);
+	if (s->kind == CHART_SERIES_SCATTER) {
+		for (j = 0; j < s->n; j++)
+			if (S_spt(c, s, j, &x, &y))
+				S_marker(cr, s->style, x, y, 7.5);
+	} else if (s->kind == CHART_SERIES_LINE) {
+		S_line_markers(c, s);
+	}
+	cairo_restore(cr);
+}
+
+/* Places one label: the candidate touching the fewest placed texts, data
+ * and reference lines, inside the plot. */
+static int
+S_place(struct S_ctx *c, const struct S_rect *cand, size_t ncand, size_t self)
+{
+	size_t k;
+	int best = -1;
+	double best_score = INFINITY;
+	struct S_rect inner = { c->plot.x + 1, c->plot.y + 1, c->plot.w - 2, c->plot.h - 2 };
+
+	for (k = 0; k < ncand; k++) {
+		double score = k * 0.01;
+		if (!S_rect_inside(&cand[k], &inner))
+			score += 1000;
+		score += 300 * S_hits_occ(c, &cand[k]);
+		score += 40 * S_hits_data(c, &cand[k]);
+		score += 25 * S_hits_lines(c, &cand[k], self);
+		if (score < best_score) {
+			best_score = score;
+			best = (int)k;
+		}
+	}
+	return best;
+}
+
+static void
+S_label_box(struct S_ctx *c, const char *text, const struct S_rect *r)
+{
+	cairo_t *cr = c->cr;
+
+	/* A white halo so lines behind the text do not cut through it. */
+	cairo_rectangle(cr, r->x, r->y, r->w, r->h);
+	cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+	cairo_fill(cr);
+	S_text_at(c, text, c->st->font_pt - 0.5, 0, r->x + 2, r->y + 1, 0.12, 0.12, 0.12);
+	S_occupy(c, r);
+}
+
+static void
+S_annot_lines(struct S_ctx *c)
+{
+	cairo_t *cr = c->cr;
+	size_t i;
+	static const double dash[] = { 4, 3 };
+
+	cairo_save(cr);
+	S_clip_plot(c, 0);
+	for (i = 0; i < c->f->nannots; i++) {
+		const struct chart_annot *a = &c->f->annots[i];
+		if (a->kind == CHART_ANNOT_VLINE && S_in_range(&c->f->x, a->x)) {
+			double x = S_px(c, a->x);
+			cairo_move_to(cr, x, c->plot.y);
+			cairo_line_to(cr, x, c->plot.y + c->plot.h);
+		} else if (a->kind == CHART_ANNOT_HLINE && S_in_range(&c->f->y, a->y)) {
+			double y = S_py(c, a->y);
+			cairo_move_to(cr, c->plot.x, y);
+			cairo_line_to(cr, c->plot.x + c->plot.w, y);
+		} else
+			continue;
+		if (a->style < 0)
+			cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+		else
+			S_set_color(cr, a->style, 0.9);
+		cairo_set_line_width(cr, 1.1);
+		cairo_set_dash(cr, dash, 2, 0);
+		cairo_stroke(cr);
+	}
+	cairo_restore(cr);
+}
+
+static void
+S_annot_points(struct S_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->f->nannots; i++) {
+		const struct chart_annot *a = &c->f->annots[i];
+		double x, y;
+		if (a->kind != CHART_ANNOT_POINT || !S_in_range(&c->f->x, a->x) ||
+		    !S_in_range(&c->f->y, a->y))
+			continue;
+		x = S_px(c, a->x);
+		y = S_py(c, a->y);
+		cairo_new_path(c->cr);
+		cairo_arc(c->cr, x, y, 4.2, 0, 2 * M_PI);
+		cairo_set_source_rgb(c->cr, 1, 1, 1);
+		cairo_fill_preserve(c->cr);
+		if (a->style < 0)
+			cairo_set_source_rgb(c->cr, 0.1, 0.1, 0.1);
+		else
+			S_set_color(c->cr, a->style, 1);
+		cairo_set_line_width(c->cr, 2.2);
+		cairo_set_dash(c->cr, NULL, 0, 0);
+		cairo_stroke(c->cr);
+	}
+}
+
+static void
+S_annot_labels(struct S_ctx *c)
+{
+	size_t i, n;
+	struct S_rect cand[24];
+
+	for (i = 0; i < c->f->nannots; i++) {
+		const struct chart_annot *a = &c->f->annots[i];
+		double tw, th, x, y, w, h;
+		int k;
+		if (a->label == NULL || a->label[0] == '\0')
+			continue;
+		S_text_size(c, a->label, c->st->font_pt - 0.5, 0, &tw, &th);
+		w = tw + 4;
+		h = th + 2;
+		n = 0;
+		switch (a->kind) {
+		case CHART_ANNOT_POINT: {
+			double d[] = { 7, 16 };
+			if (!S_in_range(&c->f->x, a->x) || !S_in_range(&c->f->y, a->y))
+				continue;
+			x = S_px(c, a->x);
+			y = S_py(c, a->y);
+			for (int r = 0; r < 2; r++) {
+				double o = d[r];
+				cand[n++] = (struct S_rect){ x + o, y - o - h, w, h };	/* NE */
+				cand[n++] = (struct S_rect){ x + o, y + o, w, h };	/* SE */
+				cand[n++] = (struct S_rect){ x - o - w, y - o - h, w, h };	/* NW */
+				cand[n++] = (struct S_rect){ x - o - w, y + o, w, h };	/* SW */
+				cand[n++] = (struct S_rect){ x + o + 2, y - h / 2, w, h };	/* E */
+				cand[n++] = (struct S_rect){ x - o - 2 - w, y - h / 2, w, h };	/* W */
+				cand[n++] = (struct S_rect){ x - w / 2, y - o - h, w, h };	/* N */
+				cand[n++] = (struct S_rect){ x - w / 2, y + o, w, h };	/* S */
+			}
+			break;
+		}
+		case CHART_ANNOT_VLINE:
+			if (!S_in_range(&c->f->x, a->x))
+				continue;
+			x = S_px(c, a->x);
+			for (int r = 0; r < 6; r++) {
+				double yy = c->plot.y + 4 + r * (c->plot.h - h - 8) / 5;
+				cand[n++] = (struct S_rect){ x + 4, yy, w, h };
+				cand[n++] = (struct S_rect){ x - 4 - w, yy, w, h };
+			}
+			break;
+		case CHART_ANNOT_HLINE:
+			if (!S_in_range(&c->f->y, a->y))
+				continue;
+			y = S_py(c, a->y);
+			for (int r = 0; r < 6; r++) {
+				double xx = c->plot.x + c->plot.w - 4 - w - r * (c->plot.w - w - 8) / 5;
+				cand[n++] = (struct S_rect){ xx, y - 2 - h, w, h };
+				cand[n++] = (struct S_rect){ xx, y + 2, w, h };
+			}
+			break;
+		case CHART_ANNOT_REGION: {
+			double x0 = S_px(c, a->x), x1 = S_px(c, a->x2);
+			if (!isfinite(x0) || !isfinite(x1))
+				continue;
+			x = (x0 + x1) / 2;
+			cand[n++] = (struct S_rect){ x - w / 2, c->plot.y + 4, w, h };
+			cand[n++] = (struct S_rect){ x - w / 2, c->plot.y + c->plot.h - 4 - h, w, h };
+			cand[n++] = (struct S_rect){ fmin(x0, x1) + 4, c->plot.y + 4, w, h };
+			break;
+		}
+		}
+		k = S_place(c, cand, n, i);
+		if (k >= 0)
+			S_label_box(c, a->label, &cand[k]);
+	}
+}
+
+void
+chart_draw_style(cairo_t *cr, const struct chart_fig *f, const struct chart_style *st,
+    double w_pt, double h_pt)
+{
+	struct S_ctx c;
+	struct S_legend lg;
+	cairo_font_options_t *fo;
+	double tw, th, title_h, tick_h, ylab_w = 0, axis_title_h, right, last_w = 0;
+	const double pad = 16;
+	size_t i;
+
+	memset(&c, 0, sizeof(c));
+	c.cr = cr;
+	c.st = st;
+	c.f = f;
+	c.w = w_pt;
+	c.h = h_pt;
+
+	cairo_save(cr);
+	cairo_new_path(cr);
+	/* Text metrics without hinting: identical layout on every surface. */
+	c.pc = pango_cairo_create_context(cr);
+	fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+	pango_cairo_context_set_font_options(c.pc, fo);
+	cairo_font_options_destroy(fo);
+	pango_cairo_context_set_resolution(c.pc, 72);
+	pango_context_set_round_glyph_positions(c.pc, FALSE);
+
+	S_card(&c);
+
+	/* Margins from the texts that sit outside the plot. */
+	S_text_size(&c, f->title, st->title_pt, 1, &tw, &title_h);
+	S_text_size(&c, "0", st->font_pt, 0, &tw, &tick_h);
+	S_text_size(&c, "Ag", st->font_pt + 0.5, 0, &tw, &axis_title_h);
+	for (i = 0; i < f->y.nticks; i++) {
+		S_text_size(&c, f->y.ticks[i].label, st->font_pt, 0, &tw, &th);
+		if (tw > ylab_w)
+			ylab_w = tw;
+	}
+	if (f->x.nticks > 0)
+		S_text_size(&c, f->x.ticks[f->x.nticks - 1].label, st->font_pt, 0, &last_w, &th);
+	right = fmax(pad + 4, last_w / 2 + pad / 2 + 2);
+	c.plot.x = pad + (f->y.scale == CHART_CATEGORY ? 0 : axis_title_h + 8) + ylab_w + 8;
+	c.plot.y = pad + title_h + 12;
+	c.plot.w = w_pt - right - c.plot.x;
+	c.plot.h = h_pt - pad - axis_title_h - 6 - tick_h - 8 - c.plot.y;
+
+	S_text_at(&c, f->title, st->title_pt, 1, pad, pad - 2, 0.07, 0.07, 0.07);
+
+	S_legend_measure(&c, &lg);
+	if (lg.n > 0)
+		S_legend_place(&c, &lg);
+	if (lg.n > 0)
+		S_occupy(&c, &lg.at);
+
+	S_regions(&c);
+	S_axes(&c, tick_h);
+	S_axis_titles(&c, h_pt - pad - axis_title_h, pad);
+	S_annot_lines(&c);
+	for (i = 0; i < f->nseries; i++)
+		S_series(&c, &f->series[i]);
+	S_annot_points(&c);
+	S_annot_labels(&c);
+	S_legend_draw(&c, &lg);
+
+	g_object_unref(c.pc);
+	cairo_restore(cr);
+}
+
+void
+chart_draw(cairo_t *cr, const struct chart_fig *f, double w_pt, double h_pt)
+{
+	struct chart_style st;
+
+	chart_style_defaults(&st);
+	chart_draw_style(cr, f, &st, w_pt, h_pt);
+}
+
+/* ---- surfaces ---- */
+
+static cairo_status_t
+S_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	buf_put(closure, (const char *)data, len);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static int
+S_idchar(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+}
+
+struct S_idmap {
+	char **old;
+	size_t n;
+};
+
+static long
+S_idfind(const struct S_idmap *m, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (strlen(m->old[i]) == len && memcmp(m->old[i], s, len) == 0)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * cairo's SVG surface numbers surfaces (and, depending on the version,
+ * glyphs and patterns) with process-wide counters, so the same figure
+ * rendered second differs from the same figure rendered first.  Every id
+ * defined in the document is renamed NAME-N in order of definition, and
+ * every reference to it (href="#id", url(#id)) follows.
+ */
+static void
+S_renumber_ids(const char *in, size_t len, const char *name, struct buf *out)
+{
+	struct S_idmap m = { NULL, 0 };
+	const char *p, *end = in + len;
+	size_t i;
+
+	for (p = in; p + 4 < end; p++) {
+		if (memcmp(p, "id=\"", 4) == 0 && (p == in || !S_idchar(p[-1]))) {
+			const char *s = p + 4, *e = s;
+			while (e < end && S_idchar(*e))
+				e++;
+			if (e > s && S_idfind(&m, s, (size_t)(e - s)) < 0) {
+				m.old = xreallocarray(m.old, m.n + 1, sizeof(char *));
+				m.old[m.n++] = xstrndup(s, (size_t)(e - s));
+			}
+			p = e - 1;
+		}
+	}
+	for (p = in; p < end; ) {
+		const char *s = NULL;
+		if (p + 4 <= end && memcmp(p, "id=\"", 4) == 0 && (p == in || !S_idchar(p[-1]))) {
+			buf_put(out, p, 4);
+			s = p + 4;
+		} else if (*p == '#') {
+			buf_putc(out, '#');
+			s = p + 1;
+		}
+		if (s != NULL) {
+			const char *e = s;
+			long k;
+			while (e < end && S_idchar(*e))
+				e++;
+			k = S_idfind(&m, s, (size_t)(e - s));
+			if (k >= 0)
+				buf_printf(out, "%s-%ld", name, k + 1);
+			else
+				buf_put(out, s, (size_t)(e - s));
+			p = e;
+			continue;
+		}
+		buf_putc(out, *p++);
+	}
+	for (i = 0; i < m.n; i++)
+		free(m.old[i]);
+	free(m.old);
+}
+
+int
+chart_svg(const struct chart_fig *f, struct buf *out)
+{
+	struct buf raw;
+	cairo_surface_t *sf;
+	cairo_t *cr;
+	cairo_status_t st;
+
+	buf_init(&raw);
+	sf = cairo_svg_surface_create_for_stream(S_write, &raw, CHART_W_PT, CHART_H_PT);
+	cairo_svg_surface_restrict_to_version(sf, CAIRO_SVG_VERSION_1_1);
+	cr = cairo_create(sf);
+	chart_draw(cr, f, CHART_W_PT, CHART_H_PT);
+	st = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(sf);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(sf);
+	cairo_surface_destroy(sf);
+	if (st != CAIRO_STATUS_SUCCESS) {
+		buf_free(&raw);
+		return -1;
+	}
+	S_renumber_ids(raw.data ? raw.data : "", raw.len, f->name, out);
+	buf_free(&raw);
+	return 0;
+}
+
+int
+chart_png(const struct chart_fig *f, double scale, struct buf *out)
+{
+	cairo_surface_t *sf;
+	cairo_t *cr;
+	cairo_status_t st;
+	int wpx = (int)lround(CHART_W_PT * scale), hpx = (int)lround(CHART_H_PT * scale);
+
+	if (!(scale > 0) || wpx < 1 || hpx < 1 || wpx > 16384 || hpx > 16384)
+		return -1;
+	sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, wpx, hpx);
+	cr = cairo_create(sf);
+	cairo_scale(cr, scale, scale);
+	chart_draw(cr, f, CHART_W_PT, CHART_H_PT);
+	st = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(sf);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_write_to_png_stream(sf, S_write, out);
+	cairo_surface_destroy(sf);
+	return st == CAIRO_STATUS_SUCCESS ? 0 : -1;
+}
