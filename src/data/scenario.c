@@ -275,7 +275,12 @@ data_scenario_parse(const struct data_set *set, const char *name,
 		out->sc.price_ratio = in.price_ratio;
 
 	if ((msg = calc_check(&out->sc)) != NULL) {
-		cn = ytree_get(map, "compute");
+		/* Point at the key most likely at fault. */
+		cn = NULL;
+		if (!(out->hw_eff.flops_per_s[out->sc.c] > 0))
+			cn = ytree_get(map, c_given ? "compute" : "hardware");
+		else if (out->sc.chips > 1)
+			cn = ytree_get(map, "chips");
 		diag_error(cn != NULL ? &cn->pos : &map->pos, "scenario '%s': %s", name, msg);
 		memset(out, 0, sizeof(*out));
 		return -1;

@@ -234,6 +234,12 @@ S_libyaml_error(struct S_ctx *c, const yaml_parser_t *p)
 	pos = S_pos(c, p->problem_mark);
 	if (S_char_at(c, p->problem_mark) == '\t')
 		diag_error(&pos, "%s (a tab: YAML indents with spaces only)", problem);
+	else if (p->context != NULL)
+		/* "did not find expected ',' or '}'" is found far from the
+		 * brace that was never closed: say where that began. */
+		diag_error(&pos, "%s (%s that begins at %u:%u)", problem, p->context,
+		    (unsigned)p->context_mark.line + 1 + c->line_offset,
+		    (unsigned)p->context_mark.column + 1);
 	else
 		diag_error(&pos, "%s", problem);
 }
@@ -636,11 +642,21 @@ S_unknown_key(const struct ynode *key, const struct yfield *fields, const char *
 	const struct yfield *f, *best = NULL;
 	size_t d, bestd = 3;
 
-	for (f = fields; f->key != NULL; f++)
-		if ((d = S_distance(key->value, f->key)) < bestd) {
+	/* Close by edits relative to the length ("hbm_gbs"), or a longer
+	 * spelling of a key ("batchsize"); "zz" suggests nothing. */
+	for (f = fields; f->key != NULL; f++) {
+		size_t lk = strlen(key->value), lf = strlen(f->key);
+
+		d = S_distance(key->value, f->key);
+		if (2 * d >= (lk < lf ? lk : lf))
+			d = 99;
+		if (d == 99 && lf >= 3 && lk > lf && strncmp(key->value, f->key, lf) == 0)
+			d = 2;
+		if (d < bestd) {
 			bestd = d;
 			best = f;
 		}
+	}
 	if (best != NULL)
 		diag_error(&key->pos, "unknown key '%s' in %s (did you mean '%s'?)",
 		    key->value, what, best->key);
