@@ -35,7 +35,7 @@ struct data_hw {
 	struct srcpos pos;			/* the entry's "- " mapping */
 	struct srcpos fpos[DATA_HW__NFIELDS];	/* line 0: field absent */
 	struct srcpos tflops_pos[CALC_PREC__COUNT];
-	char *id;			/* [a-z0-9-]+ */
+	char *id;			/* [a-z0-9][a-z0-9.-]* (ytree YF_ID) */
 	char *name;
 	char *vendor;
 	char *memory_type;		/* optional: hbm2e hbm3 hbm3e gddr6 gddr6x lpddr5 lpddr5x sram; NULL */
