@@ -27,7 +27,9 @@ endif
 
 PKGS       := cairo pangocairo libcmark-gfm yaml-0.1
 TESTPKGS   := check
-CC         ?= cc
+ifeq ($(origin CC),default)
+CC         := cc
+endif
 OPT        ?= -O2
 WARN       := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
               -Wwrite-strings -Wformat=2 -Wno-format-nonliteral
