@@ -1,0 +1,130 @@
+/*
+ * lesson.h -- one lesson file (lessons/NN-slug.md): YAML front matter,
+ * a Markdown body whose numbers are {{ ... }} expressions (expr.h), and
+ * the lint that forbids numbers typed into the prose.
+ *
+ *   lesson_load()    read and validate the file (front matter, scenarios)
+ *   lesson_expand()  body -> plain Markdown for cmark-gfm, every {{ }}
+ *                    replaced; records each printed number (for the
+ *                    derivations page and the "what changed" report)
+ *   lesson_lint()    numbers with units typed outside {{ }}
+ *
+ * Contract
+ *  - Every error is printed through diag as "file:line:col: error: ..."
+ *    with the true position in the file (front matter lines included);
+ *    the functions report all the errors they find, then return -1.
+ *  - Code spans, fenced code blocks and HTML comments are left verbatim:
+ *    neither expanded nor linted (they may show literal examples).
+ *  - The body's own text (HTML included) is not escaped here: the HTML
+ *    writer escapes it (and passes raw HTML through only when raw_html is
+ *    true).  Text that comes from data (names, numbers) is backslash-
+ *    escaped for Markdown so it can never become markup.
+ *  - A lesson borrows the data set it was loaded with; free it first.
+ */
+#ifndef INFERBOOK_LESSON_H
+#define INFERBOOK_LESSON_H
+
+#include <stddef.h>
+#include "data.h"
+#include "diag.h"
+#include "expr.h"
+#include "util.h"
+
+/* Limits (lessons/README.md lists them). */
+#define LESSON_MAX_SCENARIOS	64	/* scenarios per lesson */
+#define LESSON_MAX_EXPRS	4096	/* {{ }} per lesson */
+#define LESSON_MAX_TITLE	200	/* bytes */
+#define LESSON_MAX_SUMMARY	1000	/* bytes */
+#define LESSON_MAX_SLUG		64	/* bytes */
+#define LESSON_MAX_ORDER	999	/* order: 1 .. LESSON_MAX_ORDER */
+
+struct ynode;
+
+struct lesson {
+	char *path;			/* owned; every srcpos.file borrows it */
+	char *slug;			/* [a-z0-9-]+: front matter, else the file name minus "NN-" and ".md" */
+	char *title;
+	char *summary;
+	long order;
+	int raw_html;			/* front matter raw_html: true */
+	struct srcpos pos;		/* 1:1 of the file */
+	struct srcpos title_pos, summary_pos;
+	struct data_scenario **scen;	/* owned, in file order */
+	size_t nscen;
+	const struct ynode *problems;	/* a sequence of mappings, or NULL (borrowed from front) */
+	struct ynode *front;		/* owned front matter tree */
+	char *text;			/* owned: the whole file */
+	const char *body;		/* into text: after the closing "---" line */
+	size_t body_len;
+	unsigned body_line;		/* file line of body[0] */
+	const struct data_set *set;	/* borrowed */
+	/* Filled by lesson_expand(): one record per distinct expression,
+	 * in order of first appearance. */
+	struct expr_record *recs;
+	size_t nrecs;
+};
+
+/*
+ * Reads `path` and checks its front matter against `set` (model and
+ * hardware ids of the scenarios).  Returns 0 and *out (free with
+ * lesson_free()), or -1 after printing every error found.
+ */
+int lesson_load(const char *path, const struct data_set *set, struct lesson **out);
+void lesson_free(struct lesson *l);
+
+/* How lesson_expand() prints a number. */
+enum lesson_numbers {
+	LESSON_NUM_LINK,	/* [233 ms](HREF#n-ID "derivation"): the site */
+	LESSON_NUM_BARE		/* 233 ms: PDF, benchmarks */
+};
+
+struct lesson_expand_opts {
+	enum lesson_numbers numbers;
+	/* Target of the links; NULL: "derivations.html". */
+	const char *derivations_href;
+	/* Optional: writes the Markdown for one number instead of the
+	 * built-in forms (rec->formatted is the text, not yet escaped). */
+	void (*number)(void *ctx, const struct expr_record *rec, struct buf *md);
+	/* Optional: appends the Markdown for `{{ figure NAME SCEN }}` (the
+	 * site draws the chart and returns an image reference).  Returns 0,
+	 * or -1 after printing an error at *pos (e.g. an unknown figure).
+	 * NULL: figures are checked (scenario known) and print nothing. */
+	int (*figure)(void *ctx, const struct lesson *l, const char *name,
+	    const struct data_scenario *scen, const struct srcpos *pos,
+	    struct buf *md);
+	void *ctx;
+};
+
+/* Sets the defaults: links to derivations.html, no callbacks. */
+void lesson_expand_opts_defaults(struct lesson_expand_opts *o);
+
+/*
+ * Appends the body with every {{ }} replaced to md_out and rebuilds
+ * l->recs.  Strings print verbatim after Markdown escaping; `lit` text
+ * prints as written.  Returns 0, or -1 after printing every error (md_out
+ * then holds a best-effort expansion).  opts may be NULL (defaults).
+ */
+int lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
+    struct buf *md_out);
+
+/*
+ * Prints an error for each number with a unit typed in the prose (body,
+ * title, summary) outside {{ }}, code and comments:
+ *   FILE:12:40: error: number with a unit typed into prose: '230 ms'
+ *   (compute it with {{ }} or mark it with {{ lit "..." }})
+ * Returns the number of such errors (0: clean).
+ */
+int lesson_lint(const struct lesson *l);
+
+/* Lint text that is not a lesson (tests, other Markdown): `pos` is the
+ * position of text[0]; code spans/fences/comments/{{ }} are skipped. */
+int lesson_lint_text(const char *text, size_t len, struct srcpos pos);
+
+/* lesson_lint() + lesson_expand() into a scratch buffer: everything
+ * `inferbook check` verifies about one lesson.  0 or -1. */
+int lesson_check(struct lesson *l);
+
+/* Finds a record by id; NULL when absent. */
+const struct expr_record *lesson_record_find(const struct lesson *l, const char *id);
+
+#endif

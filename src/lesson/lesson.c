@@ -1,0 +1,614 @@
+/*
+ * lesson.c -- loading a lesson file (front matter + body) and expanding
+ * its {{ }} expressions into plain Markdown.
+ */
+#include <ctype.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson.h"
+#include "ytree.h"
+#include "scan.h"
+
+/* ---- loading ---- */
+
+/* Offset just past the line at i, and the line's length without "\r\n". */
+static size_t
+S_line(const char *s, size_t len, size_t i, size_t *linelen)
+{
+	size_t j = i;
+
+	while (j < len && s[j] != '\n')
+		j++;
+	*linelen = j - i;
+	if (*linelen > 0 && s[i + *linelen - 1] == '\r')
+		(*linelen)--;
+	return j < len ? j + 1 : len;
+}
+
+static int
+S_is_marker(const char *s, size_t n, int closing)
+{
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return (n == 3 && memcmp(s, "---", 3) == 0) ||
+	    (closing && n == 3 && memcmp(s, "...", 3) == 0);
+}
+
+static int
+S_valid_id(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max)
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+/* Scenario names are read by expressions: letters, digits and '_'. */
+static int
+S_valid_scen_name(const char *s)
+{
+	size_t i;
+
+	if (!isalpha((unsigned char)s[0]) && s[0] != '_')
+		return 0;
+	for (i = 1; s[i] != '\0'; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return 0;
+	return i <= 64;
+}
+
+/* "lessons/03-bandwidth.md" -> "bandwidth"; NULL when that is no slug. */
+static char *
+S_slug_from_path(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n, d = 0;
+	char *s;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n > 3 && strcmp(base + n - 3, ".md") == 0)
+		n -= 3;
+	while (d < n && isdigit((unsigned char)base[d]))
+		d++;
+	if (d > 0 && d < n && base[d] == '-')
+		base += d + 1, n -= d + 1;
+	s = xstrndup(base, n);
+	if (!S_valid_id(s, LESSON_MAX_SLUG)) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct S_front {
+	char *title;
+	long order;
+	char *summary;
+	char *slug;
+	struct srcpos title_pos, summary_pos;
+};
+
+static const struct yfield S_front_fields[] = {
+	{ "title", YF_STRING, offsetof(struct S_front, title), 1,
+	    offsetof(struct S_front, title_pos) },
+	{ "order", YF_INT, offsetof(struct S_front, order), 1, YF_NOPOS },
+	{ "summary", YF_STRING, offsetof(struct S_front, summary), 1,
+	    offsetof(struct S_front, summary_pos) },
+	{ "slug", YF_ID, offsetof(struct S_front, slug), 0, YF_NOPOS },
+	{ "scenarios", YF_CUSTOM, 0, 0, YF_NOPOS },
+	{ "problems", YF_CUSTOM, 0, 0, YF_NOPOS },
+	{ "raw_html", YF_CUSTOM, 0, 0, YF_NOPOS },
+	{ NULL, 0, 0, 0, 0 }
+};
+
+static int
+S_scenarios(struct lesson *l, const struct ynode *map)
+{
+	size_t i, j;
+	int errors = 0;
+
+	if (map->kind != YNODE_MAP) {
+		diag_error(&map->pos, "scenarios must be a mapping of names to "
+		    "scenarios, not %s", ytree_kind_name(map->kind));
+		return -1;
+	}
+	if (map->n > LESSON_MAX_SCENARIOS) {
+		diag_error(&map->pos, "%zu scenarios, more than the limit of %d",
+		    map->n, LESSON_MAX_SCENARIOS);
+		return -1;
+	}
+	l->scen = xcalloc(map->n ? map->n : 1, sizeof *l->scen);
+	for (i = 0; i < map->n; i++) {
+		const struct ynode *k = map->keys[i];
+		struct data_scenario *ds;
+
+		if (!S_valid_scen_name(k->value)) {
+			diag_error(&k->pos, "scenario name '%s' must be letters, digits "
+			    "and '_' starting with a letter (expressions read it as "
+			    "NAME.quantity)", k->value);
+			errors++;
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(map->keys[j]->value, k->value) == 0)
+				break;
+		if (j < i) {
+			diag_error(&k->pos, "scenario '%s' defined twice", k->value);
+			errors++;
+			continue;
+		}
+		ds = xcalloc(1, sizeof *ds);
+		if (data_scenario_parse(l->set, k->value, map->items[i], ds) == -1) {
+			free(ds);
+			errors++;
+			continue;
+		}
+		l->scen[l->nscen++] = ds;
+	}
+	return errors ? -1 : 0;
+}
+
+static int
+S_front_custom(struct lesson *l, const struct ynode *root)
+{
+	const struct ynode *n;
+	int errors = 0;
+	size_t i;
+
+	if ((n = ytree_get(root, "scenarios")) != NULL && S_scenarios(l, n) == -1)
+		errors++;
+	if ((n = ytree_get(root, "problems")) != NULL) {
+		if (n->kind != YNODE_SEQ) {
+			diag_error(&n->pos, "problems must be a sequence of mappings, "
+			    "not %s", ytree_kind_name(n->kind));
+			errors++;
+		} else {
+			int bad = 0;
+
+			for (i = 0; i < n->n; i++)
+				if (n->items[i]->kind != YNODE_MAP) {
+					diag_error(&n->items[i]->pos, "each problem must "
+					    "be a mapping, not %s",
+					    ytree_kind_name(n->items[i]->kind));
+					bad = 1;
+				}
+			if (bad)
+				errors++;
+			else
+				l->problems = n;
+		}
+	}
+	if ((n = ytree_get(root, "raw_html")) != NULL) {
+		if (n->kind == YNODE_SCALAR && n->plain && strcmp(n->value, "true") == 0)
+			l->raw_html = 1;
+		else if (n->kind == YNODE_SCALAR && n->plain &&
+		    strcmp(n->value, "false") == 0)
+			l->raw_html = 0;
+		else {
+			diag_error(&n->pos, "raw_html must be true or false");
+			errors++;
+		}
+	}
+	return errors ? -1 : 0;
+}
+
+static int
+S_front(struct lesson *l, const struct ynode *root)
+{
+	struct S_front f;
+	int errors = 0;
+
+	memset(&f, 0, sizeof f);
+	if (ytree_map_fields(root, S_front_fields, &f, "lesson front matter") == -1)
+		errors++;
+	if (S_front_custom(l, root) == -1)
+		errors++;
+	if (f.title != NULL) {
+		if (f.title[0] == '\0') {
+			diag_error(&f.title_pos, "title is empty");
+			errors++;
+		} else if (strlen(f.title) > LESSON_MAX_TITLE) {
+			diag_error(&f.title_pos, "title is longer than %d bytes",
+			    LESSON_MAX_TITLE);
+			errors++;
+		} else if (strstr(f.title, "{{") != NULL) {
+			diag_error(&f.title_pos, "{{ }} is not expanded in the title");
+			errors++;
+		}
+	}
+	if (f.summary != NULL) {
+		if (strlen(f.summary) > LESSON_MAX_SUMMARY) {
+			diag_error(&f.summary_pos, "summary is longer than %d bytes",
+			    LESSON_MAX_SUMMARY);
+			errors++;
+		} else if (strstr(f.summary, "{{") != NULL) {
+			diag_error(&f.summary_pos, "{{ }} is not expanded in the summary");
+			errors++;
+		}
+	}
+	if (f.order > LESSON_MAX_ORDER) {
+		const struct ynode *n = ytree_get(root, "order");
+
+		diag_error(n ? &n->pos : &l->pos, "order must be at most %d",
+		    LESSON_MAX_ORDER);
+		errors++;
+	}
+	if (f.slug != NULL && strlen(f.slug) > LESSON_MAX_SLUG) {
+		const struct ynode *n = ytree_get(root, "slug");
+
+		diag_error(n ? &n->pos : &l->pos, "slug is longer than %d bytes",
+		    LESSON_MAX_SLUG);
+		errors++;
+	}
+	l->title = f.title;
+	l->summary = f.summary;
+	l->order = f.order;
+	l->title_pos = f.title_pos;
+	l->summary_pos = f.summary_pos;
+	/* Quoted scalars start one column before their text. */
+	{
+		const struct ynode *n;
+
+		if ((n = ytree_get(root, "title")) != NULL && !n->plain)
+			l->title_pos.col++;
+		if ((n = ytree_get(root, "summary")) != NULL && !n->plain)
+			l->summary_pos.col++;
+	}
+	if (f.slug != NULL)
+		l->slug = f.slug;
+	else if ((l->slug = S_slug_from_path(l->path)) == NULL) {
+		diag_error(&l->pos, "cannot make a slug from the file name (name it "
+		    "NN-slug.md with a slug of a-z, 0-9 and '-', or set slug:)");
+		errors++;
+	}
+	return errors ? -1 : 0;
+}
+
+int
+lesson_load(const char *path, const struct data_set *set, struct lesson **out)
+{
+	struct lesson *l;
+	size_t len, i, ll, fm_start, fm_end;
+	unsigned line = 1;
+	int closed = 0;
+
+	*out = NULL;
+	l = xcalloc(1, sizeof *l);
+	l->path = xstrdup(path);
+	l->pos.file = l->path;
+	l->pos.line = l->pos.col = 1;
+	l->set = set;
+	if (util_read_file(path, &l->text, &len) == -1)
+		goto fail;
+	i = S_line(l->text, len, 0, &ll);
+	if (!S_is_marker(l->text, ll, 0)) {
+		diag_error(&l->pos, "a lesson starts with YAML front matter: '---' "
+		    "on the first line");
+		goto fail;
+	}
+	fm_start = i;
+	fm_end = len;
+	while (i < len) {
+		size_t start = i;
+
+		line++;
+		i = S_line(l->text, len, i, &ll);
+		if (S_is_marker(l->text + start, ll, 1)) {
+			fm_end = start;
+			closed = 1;
+			break;
+		}
+	}
+	if (!closed) {
+		diag_error(&l->pos, "the front matter is not closed (no '---' line "
+		    "after it)");
+		goto fail;
+	}
+	l->body = l->text + i;
+	l->body_len = len - i;
+	l->body_line = line + 1;
+	/* The front matter starts on line 2. */
+	if (ytree_parse(l->path, l->text + fm_start, fm_end - fm_start, 1,
+	    &l->front) == -1)
+		goto fail;
+	if (l->front == NULL) {
+		diag_error(&l->pos, "empty front matter (title, order and summary "
+		    "are required)");
+		goto fail;
+	}
+	if (l->front->kind != YNODE_MAP) {
+		diag_error(&l->front->pos, "the front matter must be a mapping, not %s",
+		    ytree_kind_name(l->front->kind));
+		goto fail;
+	}
+	if (S_front(l, l->front) == -1)
+		goto fail;
+	*out = l;
+	return 0;
+fail:
+	lesson_free(l);
+	return -1;
+}
+
+void
+lesson_free(struct lesson *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->nscen; i++) {
+		data_scenario_free(l->scen[i]);
+		free(l->scen[i]);
+	}
+	free(l->scen);
+	for (i = 0; i < l->nrecs; i++)
+		expr_record_free(&l->recs[i]);
+	free(l->recs);
+	ytree_free(l->front);
+	free(l->title);
+	free(l->summary);
+	free(l->slug);
+	free(l->text);
+	free(l->path);
+	free(l);
+}
+
+/* ---- expansion ---- */
+
+void
+lesson_expand_opts_defaults(struct lesson_expand_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->numbers = LESSON_NUM_LINK;
+	o->derivations_href = "derivations.html";
+}
+
+/* Backslash-escapes what could turn data-derived text into Markdown (or
+ * pandoc) markup; a backslash before ASCII punctuation is always literal. */
+static void
+S_md_escape(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (strchr("\\`*_[]<>&|~!$#", *s) != NULL)
+			buf_putc(b, '\\');
+		buf_putc(b, *s);
+	}
+}
+
+/* A link title in double quotes. */
+static void
+S_title_escape(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\' || *s == '|')
+			buf_putc(b, '\\');
+		buf_putc(b, *s == '\n' ? ' ' : *s);
+	}
+}
+
+static struct expr_record *
+S_record(struct lesson *l, const struct expr_stmt *st, const struct srcpos *open,
+    struct expr_value *v)
+{
+	struct expr_record *r;
+	char *id;
+	size_t i;
+	int k = 1;
+
+	for (i = 0; i < l->nrecs; i++)
+		if (strcmp(l->recs[i].text, st->text) == 0) {
+			l->recs[i].count++;
+			return &l->recs[i];
+		}
+	id = xasprintf("%s-%08lx", l->slug, expr_hash(st->text));
+	/* Two texts with one hash: the later gets a suffix. */
+	for (i = 0; i < l->nrecs; i++)
+		if (strcmp(l->recs[i].id, id) == 0) {
+			free(id);
+			id = xasprintf("%s-%08lx-%d", l->slug, expr_hash(st->text), ++k);
+			i = (size_t)-1;
+		}
+	l->recs = xreallocarray(l->recs, l->nrecs + 1, sizeof *l->recs);
+	r = &l->recs[l->nrecs++];
+	memset(r, 0, sizeof *r);
+	r->id = id;
+	r->slug = xstrdup(l->slug);
+	r->pos = *open;
+	r->scenario = v->nterms > 0 ? xstrdup(v->terms[0].scenario) : NULL;
+	r->text = xstrdup(st->text);
+	r->value = v->num;
+	r->formatted = v->str;
+	r->terms = v->terms;
+	r->nterms = v->nterms;
+	r->derivation = v->derivation;
+	r->count = 1;
+	v->str = NULL;
+	v->terms = NULL;
+	v->nterms = 0;
+	v->derivation = NULL;
+	return r;
+}
+
+static void
+S_number(const struct lesson_expand_opts *o, const struct expr_record *r,
+    struct buf *md)
+{
+	if (o->number != NULL) {
+		o->number(o->ctx, r, md);
+		return;
+	}
+	if (o->numbers == LESSON_NUM_BARE) {
+		S_md_escape(md, r->formatted);
+		return;
+	}
+	buf_putc(md, '[');
+	S_md_escape(md, r->formatted);
+	buf_printf(md, "](%s#n-%s \"", o->derivations_href ? o->derivations_href :
+	    "derivations.html", r->id);
+	S_title_escape(md, r->derivation ? r->derivation : r->text);
+	buf_puts(md, "\")");
+}
+
+/* Only blanks between the line's start and `start`, and between `end` and
+ * the line's end? */
+static int
+S_alone_on_line(const char *s, size_t len, size_t start, size_t end)
+{
+	size_t i;
+
+	for (i = start; i > 0 && s[i - 1] != '\n'; i--)
+		if (s[i - 1] != ' ' && s[i - 1] != '\t')
+			return 0;
+	for (i = end; i < len && s[i] != '\n'; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+static int
+S_figure(struct lesson *l, const struct lesson_expand_opts *o,
+    struct expr_env *env, const struct lscan *sc, const struct lscan_span *sp,
+    const struct expr_stmt *st, struct buf *md)
+{
+	const struct data_scenario *ds;
+	struct srcpos open = lscan_pos(sc, sp->start);
+	int rc = 0;
+
+	if (!S_alone_on_line(sc->s, sc->len, sp->start, sp->end)) {
+		diag_error(&open, "a figure must be on a line of its own");
+		rc = -1;
+	}
+	if ((ds = expr_env_find(env, st->fig_scen)) == NULL) {
+		struct buf b;
+		size_t i;
+
+		buf_init(&b);
+		for (i = 0; i < l->nscen; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", l->scen[i]->name);
+		if (l->nscen == 0)
+			diag_error(&st->fig_scen_pos, "unknown scenario '%s' (this "
+			    "lesson has no scenarios)", st->fig_scen);
+		else
+			diag_error(&st->fig_scen_pos, "unknown scenario '%s' (this "
+			    "lesson's scenarios: %s)", st->fig_scen, b.data);
+		buf_free(&b);
+		return -1;
+	}
+	if (rc == 0 && o->figure != NULL &&
+	    o->figure(o->ctx, l, st->fig_name, ds, &open, md) == -1)
+		rc = -1;
+	return rc;
+}
+
+int
+lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
+    struct buf *md)
+{
+	struct lesson_expand_opts defaults;
+	struct srcpos base = { l->path, l->body_line, 1 };
+	struct expr_env env;
+	struct lscan sc;
+	size_t i, at = 0;
+	int errors = 0;
+
+	if (opts == NULL) {
+		lesson_expand_opts_defaults(&defaults);
+		opts = &defaults;
+	}
+	for (i = 0; i < l->nrecs; i++)
+		expr_record_free(&l->recs[i]);
+	free(l->recs);
+	l->recs = NULL;
+	l->nrecs = 0;
+	if (md->data == NULL)
+		buf_put(md, "", 0);
+	lscan_run(l->body, l->body_len, base, &sc);
+	expr_env_init(&env, l->scen, l->nscen);
+	for (i = 0; i < sc.nspans; i++) {
+		const struct lscan_span *sp = &sc.spans[i];
+		struct srcpos open = lscan_pos(&sc, sp->start);
+		struct expr_stmt st;
+		struct expr_value v;
+
+		buf_put(md, l->body + at, sp->start - at);
+		at = sp->end;
+		if (i == LESSON_MAX_EXPRS) {
+			diag_error(&open, "more than %d {{ }} in one lesson",
+			    LESSON_MAX_EXPRS);
+			errors++;
+		}
+		if (i >= LESSON_MAX_EXPRS) {
+			buf_put(md, l->body + sp->start, sp->end - sp->start);
+			continue;
+		}
+		if (sp->unterminated) {
+			diag_error(&open, "unterminated '{{' (no '}}' before the end of "
+			    "the paragraph)");
+			errors++;
+			buf_put(md, l->body + sp->start, sp->end - sp->start);
+			continue;
+		}
+		if (expr_parse(l->body + sp->in_start, sp->in_end - sp->in_start,
+		    lscan_pos(&sc, sp->in_start), &st) == -1) {
+			errors++;
+			continue;
+		}
+		switch (st.kind) {
+		case EXPR_STMT_LIT:
+			buf_puts(md, st.lit);
+			break;
+		case EXPR_STMT_FIGURE:
+			if (S_figure(l, opts, &env, &sc, sp, &st, md) == -1)
+				errors++;
+			break;
+		case EXPR_STMT_VALUE:
+			if (expr_eval(&env, &st, &v) == -1) {
+				errors++;
+				break;
+			}
+			if (v.type == EXPR_V_STR)
+				S_md_escape(md, v.str);
+			else
+				S_number(opts, S_record(l, &st, &open, &v), md);
+			expr_value_free(&v);
+			break;
+		}
+		expr_stmt_free(&st);
+	}
+	buf_put(md, l->body + at, l->body_len - at);
+	expr_env_free(&env);
+	lscan_free(&sc);
+	return errors ? -1 : 0;
+}
+
+int
+lesson_check(struct lesson *l)
+{
+	struct buf md;
+	int rc = 0;
+
+	if (lesson_lint(l) > 0)
+		rc = -1;
+	buf_init(&md);
+	if (lesson_expand(l, NULL, &md) == -1)
+		rc = -1;
+	buf_free(&md);
+	return rc;
+}
+
+const struct expr_record *
+lesson_record_find(const struct lesson *l, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < l->nrecs; i++)
+		if (strcmp(l->recs[i].id, id) == 0)
+			return &l->recs[i];
+	return NULL;
+}
