@@ -45,7 +45,7 @@ static const char S_help[] =
 static int
 S_usage_error(const char *fmt, const char *arg)
 {
-	fputs("inferbook: ", stderr);
+	fputs("inferbook: error: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
 	fputs(S_usage, stderr);
@@ -100,7 +100,7 @@ S_cmd_list(int argc, char *argv[])
 				snprintf(usd, sizeof(usd), "%.2f", h->hw.usd_per_hour);
 			else
 				snprintf(usd, sizeof(usd), "-");
-			printf("%-16s %-26s %8.0f %8.3g %9.0f %9s %8s\n", h->id, h->name,
+			printf("%-16s %-26s %8.0f %8.4g %9.0f %9s %8s\n", h->id, h->name,
 			    h->hw.hbm_bytes / 1e9, h->hw.hbm_bytes_per_s / 1e12,
 			    h->hw.flops_per_s[CALC_BF16] / 1e12, fp8, usd);
 		}

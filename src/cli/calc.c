@@ -388,24 +388,24 @@ cli_calc(int argc, char *argv[])
 			else if (strcmp(optarg, "json") == 0) o.fmt = FMT_JSON;
 			else if (strcmp(optarg, "csv") == 0) o.fmt = FMT_CSV;
 			else {
-				fprintf(stderr, "inferbook: --format: unknown format '%s' (text, json, csv)\n",
+				fprintf(stderr, "inferbook: error: --format: unknown format '%s' (text, json, csv)\n",
 				    optarg);
 				return 2;
 			}
 			break;
 		default:
-			fprintf(stderr, "inferbook: calc: unknown or incomplete option '%s'\n"
+			fprintf(stderr, "inferbook: error: calc: unknown or incomplete option '%s'\n"
 			    "usage: inferbook calc --model ID --hardware ID [options]; see inferbook --help\n",
 			    argv[optind - 1]);
 			return 2;
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "inferbook: calc: unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, "inferbook: error: calc: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
 	if (o.model == NULL || o.hardware == NULL) {
-		fprintf(stderr, "inferbook: calc: --model and --hardware are required\n"
+		fprintf(stderr, "inferbook: error: calc: --model and --hardware are required\n"
 		    "usage: inferbook calc --model ID --hardware ID [options]; see inferbook --help\n");
 		return 2;
 	}

@@ -1,0 +1,66 @@
+# The command line: `inferbook calc` (the fixed interface of CALC.md),
+# list, check, usage and error paths.  Golden files in tests/golden/cli/.
+
+IB=$INFERBOOK
+golden cli/calc-70b-fp8-h100-b64.json \
+	$IB calc --model llama-3.1-70b --hardware h100-sxm --weights fp8 --batch 64 --format json
+golden cli/calc-deepseek-8xh200-ctx32k.json \
+	$IB calc --model deepseek-v3 --hardware h200-sxm --chips 8 --weights fp8 --kv bf16 \
+	--batch 32 --context 32768 --format json
+golden cli/calc-mixtral-a100-fp8-default-compute.json \
+	$IB calc --model mixtral-8x7b --hardware a100-80gb-sxm --weights fp8 --batch 16 \
+	--context 8192 --format json
+golden cli/calc-405b-fp8-b8-ratio.json \
+	$IB calc --model llama-3.1-405b --hardware h100-sxm --chips 8 --weights fp8 --kv fp8 \
+	--batch 8 --price-ratio 4 --format json
+golden cli/calc-70b-csv.csv \
+	$IB calc --model llama-3.1-70b --hardware h100-sxm --batch 8 --context 4096 --format csv
+golden cli/calc-70b-text.txt \
+	$IB calc --model llama-3.1-70b --hardware h100-sxm --weights fp8 --batch 64 --context 4096
+golden cli/calc-tpu-nofp8.txt \
+	$IB calc --model llama-3.1-8b --hardware tpu-v5e --compute fp8
+
+# Errors: unknown ids list the known ones (exit 1); usage errors exit 2.
+golden cli/calc-unknown-hardware.txt $IB calc --model llama-3.1-70b --hardware h100
+golden cli/calc-unknown-model.txt $IB calc --model llama-70b --hardware h100-sxm
+golden cli/calc-missing-model.txt $IB calc --hardware h100-sxm
+golden cli/calc-bad-batch.txt $IB calc --model llama-3.1-70b --hardware h100-sxm --batch -1
+golden cli/calc-bad-mbu.txt $IB calc --model llama-3.1-70b --hardware h100-sxm --mbu 1.5
+golden cli/calc-bad-precision.txt $IB calc --model llama-3.1-70b --hardware h100-sxm --weights fp6
+golden cli/calc-bad-format.txt $IB calc --model llama-3.1-70b --hardware h100-sxm --format xml
+golden cli/calc-bad-option.txt $IB calc --model llama-3.1-70b --hardware h100-sxm --bacth 8
+golden cli/calc-bad-data.txt $IB calc --model llama-3.1-70b --hardware h100-sxm \
+	--data tests/fixtures/cli/baddata
+golden cli/unknown-command.txt $IB frobnicate
+golden cli/list-hardware.txt $IB list hardware
+golden cli/list-models.txt $IB list models
+expect_status 0 $IB --help
+expect_status 0 $IB --version
+expect_status 2 $IB
+expect_status 0 $IB check --data data
+expect_status 1 $IB check --data tests/fixtures/cli/baddata
+
+# The JSON carries every key of CALC.md, and the values are the
+# hand-worked ones (70B fp8 on one H100 at B=64: 70.6e9 B / 3.35e12 B/s).
+json=$($IB calc --model llama-3.1-70b --hardware h100-sxm --weights fp8 --batch 64 --format json)
+missing=
+for k in model hardware chips batch context weights kv compute mbu mfu weight_bytes \
+	experts_touched weight_bytes_moved kv_bytes_per_token kv_bytes_moved flops_step \
+	attention_flops_per_token t_memory_s t_compute_s t_comm_s t_step_s t_step_overlap_s bound \
+	tokens_per_s_per_user tokens_per_s_total ridge_flops_per_byte critical_batch \
+	critical_batch_with_kv kv_crossover_context fits max_batch_in_memory t_prefill_s \
+	prefill_s_per_token usd_per_s usd_per_mtok_output usd_per_mtok_input \
+	output_input_cost_ratio implied_batch; do
+	grep -q "^  \"$k\": " <<<"$json" || missing="$missing $k"
+done
+if [ -z "$missing" ]; then ok; else fail "calc json lacks keys:$missing"; fi
+if grep -q '"t_step_s": 0.02107462686567164,' <<<"$json" &&
+   grep -q '"bound": "memory",' <<<"$json"; then ok
+else fail "calc json: t_step_s/bound not the hand-worked 21.0746 ms, memory"; fi
+
+# A bad data file: file:line:col, exit 1, and `site` publishes nothing.
+rm -rf "$TMP/site"
+out=$($IB site --out "$TMP/site" --data tests/fixtures/cli/baddata 2>&1); rc=$?
+if [ "$rc" = 1 ] && grep -q '^tests/fixtures/cli/baddata/hardware.yaml:[0-9]*:[0-9]*: error: hbm_tb_per_s' <<<"$out" \
+   && [ ! -e "$TMP/site" ] && [ -z "$(ls -d "$TMP"/site* 2>/dev/null)" ]; then ok
+else fail "site with bad data: rc=$rc, wrote: $(ls -d "$TMP"/site* 2>/dev/null) out: $out"; fi
