@@ -1530,6 +1530,11 @@ S_metadata(cairo_surface_t *s, const struct pdf_opts *o, const char *title)
 		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, iso);
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, iso);
+	} else {
+		/* cairo 1.16 writes the clock as /CreationDate unless told
+		 * otherwise; a date it cannot parse makes it write none. */
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "");
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, "");
 	}
 }
 

@@ -482,6 +482,31 @@ START_TEST(test_pdf_handouts)
 }
 END_TEST
 
+START_TEST(test_pdf_date_from_source_date_epoch_never_the_clock)
+{
+	struct pdf_opts o;
+	struct buf b;
+	static const struct pdf_doc d = { "x", "X", "Text 1.\n", NULL };
+
+	pdf_opts_defaults(&o);
+	buf_init(&b);
+	unsetenv("SOURCE_DATE_EPOCH");
+	ck_assert_int_eq(pdf_handout(&o, &d, &b), 0);
+	ck_assert(!S_contains(&b, "/CreationDate"));
+	ck_assert(!S_contains(&b, "/ModDate"));
+	buf_reset(&b);
+	setenv("SOURCE_DATE_EPOCH", "86400", 1);
+	ck_assert_int_eq(pdf_handout(&o, &d, &b), 0);
+	ck_assert(S_contains(&b, "/CreationDate (19700102000000Z)"));
+	buf_reset(&b);
+	o.date_epoch_s = 0;		/* the options win */
+	ck_assert_int_eq(pdf_handout(&o, &d, &b), 0);
+	ck_assert(S_contains(&b, "/CreationDate (19700101000000Z)"));
+	unsetenv("SOURCE_DATE_EPOCH");
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_pdf_options_parse)
 {
 	enum pdf_paper p;
@@ -525,6 +550,7 @@ pdf_suite(void)
 	tcase_add_test(td, test_pdf_book_editions_and_papers);
 	tcase_add_test(td, test_pdf_handouts);
 	tcase_add_test(td, test_pdf_options_parse);
+	tcase_add_test(td, test_pdf_date_from_source_date_epoch_never_the_clock);
 	suite_add_tcase(s, td);
 	return s;
 }

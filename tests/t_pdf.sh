@@ -1,0 +1,106 @@
+# PDF handouts and the book, checked with poppler-utils.  Until the site
+# writes PDFs, the documents come from the pdf unit suite, which writes the
+# fixtures (tests/fixtures/pdf/) as PDFs into $INFERBOOK_PDF_OUT.
+
+pdf_units="$(dirname "$INFERBOOK")/unit-tests"
+if ! command -v pdfinfo >/dev/null 2>&1; then
+	fail "poppler-utils (pdfinfo, pdffonts, pdftotext) are not installed"
+elif [ ! -x "$pdf_units" ]; then
+	fail "$pdf_units is missing (make builds it with the binary)"
+else
+	mkdir -p "$TMP/a" "$TMP/b"
+	for d in a b; do
+		(cd tests && CK_RUN_SUITE=pdf CK_VERBOSITY=silent \
+		    INFERBOOK_PDF_OUT="$TMP/$d" "$pdf_units") > "$TMP/units.out" 2>&1 ||
+		    { fail "pdf unit suite failed"; cat "$TMP/units.out" >&2; }
+	done
+	P=$TMP/a
+
+	# Determinism: two runs (two processes) give the same bytes.
+	for f in book-a4-none book-a4-inline book-a4-appendix book-letter-none \
+	    handout-moving handout-cost; do
+		if cmp -s "$P/$f.pdf" "$TMP/b/$f.pdf"; then ok
+		else fail "$f.pdf differs between two builds"; fi
+	done
+
+	# pdfinfo: page counts, paper sizes, metadata.
+	pdf_info() { # file field
+		pdfinfo "$1" 2>/dev/null | sed -n "s/^$2: *//p"
+	}
+	pdf_expect() { # what got want
+		if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', want '$3'"; fi
+	}
+	pdf_expect "A4 book pages" "$(pdf_info "$P/book-a4-none.pdf" Pages)" 14
+	pdf_expect "A4 book with appendix pages" \
+	    "$(pdf_info "$P/book-a4-appendix.pdf" Pages)" 15
+	pdf_expect "handout pages" "$(pdf_info "$P/handout-moving.pdf" Pages)" 2
+	pdf_expect "A4 size" "$(pdf_info "$P/book-a4-none.pdf" 'Page size')" \
+	    "595.276 x 841.89 pts (A4)"
+	pdf_expect "Letter size" "$(pdf_info "$P/book-letter-none.pdf" 'Page size')" \
+	    "612 x 792 pts (letter)"
+	pdf_expect "title" "$(pdf_info "$P/book-a4-none.pdf" Title)" \
+	    "How Inference Works"
+	pdf_expect "author" "$(pdf_info "$P/book-a4-none.pdf" Author)" \
+	    "The inferbook authors"
+	pdf_expect "subject" "$(pdf_info "$P/book-a4-none.pdf" Subject)" \
+	    "LLM inference speed and cost"
+	pdf_expect "creation date" \
+	    "$(TZ=UTC pdf_info "$P/book-a4-none.pdf" CreationDate)" \
+	    "Tue Nov 14 22:13:20 2023 UTC"
+	pdf_expect "handout title" "$(pdf_info "$P/handout-cost.pdf" Title)" \
+	    "What a token costs — How Inference Works"
+
+	# pdffonts: every font embedded (column "emb" is yes).
+	for f in "$P"/*.pdf; do
+		bad=$(pdffonts "$f" | awk 'NR > 2 && $(NF-4) != "yes"')
+		n=$(pdffonts "$f" | awk 'NR > 2' | wc -l)
+		if [ -z "$bad" ] && [ "$n" -gt 0 ]; then ok
+		else fail "$(basename "$f"): fonts not embedded: $bad"; fi
+	done
+
+	# pdftotext: every number of a lesson, in reading order.  The numbers
+	# of the Markdown (link targets removed) must be a subsequence of the
+	# numbers of the extracted text.
+	pdf_numbers_in_order() { # markdown pdf
+		sed 's/](\([^)]*\))/]/g' "$1" | grep -o '[0-9][0-9.]*[0-9]\|[0-9]' \
+		    > "$TMP/want"
+		pdftotext "$2" - | grep -o '[0-9][0-9.]*[0-9]\|[0-9]' > "$TMP/got"
+		awk 'BEGIN { n = 0; i = 0 }
+		     NR == FNR { w[n++] = $0; next }
+		     i < n && $0 == w[i] { i++ }
+		     END { if (i < n) { print "missing or out of order: " w[i]; exit 1 } }' \
+		    "$TMP/want" "$TMP/got"
+	}
+	for l in moving cost; do
+		if msg=$(pdf_numbers_in_order tests/fixtures/pdf/$l.md \
+		    "$P/handout-$l.pdf"); then ok
+		else fail "handout-$l.pdf: $msg"; fi
+	done
+	if msg=$(pdf_numbers_in_order tests/fixtures/pdf/moving.md \
+	    "$P/book-a4-none.pdf"); then ok
+	else fail "book-a4-none.pdf: $msg"; fi
+	# The worked answers: in the teacher editions only.
+	if pdftotext "$P/book-a4-inline.pdf" - | grep -q 'or 133 tokens per second'; then ok
+	else fail "inline edition lacks the worked answers"; fi
+	if pdftotext "$P/book-a4-none.pdf" - | grep -q '133 tokens per second'; then
+		fail "student edition shows the worked answers"
+	else ok; fi
+
+	# Bookmarks and destinations: one per heading, TOC links to them.
+	if grep -aq '/Type /Outlines' "$P/book-a4-none.pdf"; then ok
+	else fail "book has no outline"; fi
+	n=$(grep -ac '/Title (' "$P/book-a4-none.pdf")
+	# /Title: the document's, Contents, 3 chapters, 8 headings.
+	pdf_expect "outline entries" "$n" 13
+	if pdfinfo -dests "$P/book-a4-none.pdf" | grep -q '"moving/what-the-numbers-say"'
+	then ok; else fail "no destination for a section heading"; fi
+	if grep -aq '/Dest (cost/price-per-token)' "$P/book-a4-none.pdf"; then ok
+	else fail "cross-lesson link did not become an internal link"; fi
+	if grep -aq '/URI (https://www.nvidia.com/en-us/data-center/h100/)' \
+	    "$P/book-a4-none.pdf"; then ok
+	else fail "external link missing"; fi
+	# The TOC lists the chapter with its page number.
+	if pdftotext -f 3 -l 3 -layout "$P/book-a4-none.pdf" - |
+	    grep -q 'What a token costs *7$'; then ok
+	else fail "TOC entry 'What a token costs ... 7' missing"; fi
+fi
