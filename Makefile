@@ -51,6 +51,11 @@ TEST_OBJ   := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/unit/runner.o
 BIN        := $(B)/inferbook
 LIBA       := $(B)/libinferbook.a
 DEPS_OK    := $(B)/.deps-ok
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c); see `fuzz` below.
+FUZZ_TARGETS ?= yaml expr lesson tmpl
+FUZZ_SECONDS ?= 60
+FUZZ_COMMON  := tests/fuzz/fuzz_common.c
+FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(B)/fuzz/replay-%)
 
 SITE_INPUTS = $(wildcard data/*.yaml lessons/*.md lessons/*/*.md templates/*)
 
@@ -106,7 +111,7 @@ $(OUT)/.stamp: $(BIN) $(SITE_INPUTS)
 unit: $(B)/unit-tests
 	@cd tests && CK_FORK=yes ../$(B)/unit-tests
 
-check: $(BIN) $(B)/unit-tests $(B)/.deps-test-ok
+check: $(BIN) $(B)/unit-tests $(B)/.deps-test-ok $(FUZZ_REPLAY)
 	@echo "== unit tests (Check)"
 	@cd tests && ../$(B)/unit-tests
 	@echo "== command-line and site tests"
@@ -120,6 +125,33 @@ valgrind: $(BIN)
 	@rm -rf $(B)/vg-out
 	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 	  $(BIN) site --out $(B)/vg-out
+
+# ---- fuzzing (tests/fuzz) ----
+# `make fuzz FUZZ_SECONDS=N [FUZZ_TARGETS="yaml expr"]` builds each libFuzzer
+# target with clang into build-fuzz/ and runs it N seconds on a working
+# corpus seeded from tests/fuzz/corpus/NAME; crashes land in
+# build-fuzz/crash-NAME-*.  `make check` replays tests/fuzz/regress/NAME/
+# through the same targets linked with replay.c (no clang needed).
+
+$(B)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_COMMON) tests/fuzz/fuzz.h $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(FUZZ_COMMON) $(LIBA) $(PKG_LIBS) $(ALL_LDFLAGS)
+
+build-fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) tests/fuzz/fuzz.h $(LIBA)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(FUZZ_COMMON) $(LIBA) $(PKG_LIBS) $(ALL_LDFLAGS)
+
+fuzz:
+	@bash src/deps.sh fuzz
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang OPT=-O1 \
+	  SANFLAGS='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \
+	  $(FUZZ_TARGETS:%=build-fuzz/fuzz-%)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus-$$t; \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+	  build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=build-fuzz/crash-$$t- \
+	    build-fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)

@@ -3,6 +3,7 @@
 #
 #   deps.sh build   libraries (pkg-config) and the fonts the project renders with
 #   deps.sh test    also what the tests drive: Check, tidy, poppler-utils, chromium
+#   deps.sh fuzz    also clang and its libFuzzer runtime (make fuzz)
 #
 # Missing pieces are installed with apt-get when it is usable (root, or
 # sudo without a password); elsewhere the exact package list is printed and
@@ -34,6 +35,11 @@ if [ "$mode" = test ]; then
 	have_cmd tidy || missing+=(tidy)
 	have_cmd pdftoppm || missing+=(poppler-utils)
 	have_cmd chromium || missing+=(chromium)
+fi
+if [ "$mode" = fuzz ]; then
+	have_cmd clang || missing+=(clang)
+	compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null ||
+		missing+=(libclang-rt-14-dev)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
