@@ -321,23 +321,28 @@ S_label_ticks(struct chart_axis *a)
 
 static const double S_125[] = { 1, 2, 5 };
 
-/* The largest 1-2-5 value <= v (down) or smallest >= v (up), v > 0. */
+/* The largest "nice" value <= v (down) or smallest >= v (up), v > 0:
+ * 1-2-5 steps for ticks; range ends also take 1.5, 3 and 7 so that a
+ * curve just below 5 does not widen the axis to 10. */
 static double
-S_nice125(double v, int up)
+S_nice(double v, int up, int ends)
 {
+	static const double m125[] = { 1, 2, 5 }, mends[] = { 1, 1.5, 2, 3, 5, 7 };
+	const double *m = ends ? mends : m125;
+	int nm = ends ? 6 : 3;
 	int k = (int)floor(log10(v));
 	int j, kk;
 
 	if (up) {
 		for (kk = k; kk <= k + 1; kk++)
-			for (j = 0; j < 3; j++)
-				if (S_125[j] * S_p10(kk) >= v * (1 - 1e-9))
-					return S_125[j] * S_p10(kk);
+			for (j = 0; j < nm; j++)
+				if (m[j] * S_p10(kk) >= v * (1 - 1e-9))
+					return m[j] * S_p10(kk);
 	} else {
 		for (kk = k + 1; kk >= k - 1; kk--)
-			for (j = 2; j >= 0; j--)
-				if (S_125[j] * S_p10(kk) <= v * (1 + 1e-9))
-					return S_125[j] * S_p10(kk);
+			for (j = nm - 1; j >= 0; j--)
+				if (m[j] * S_p10(kk) <= v * (1 + 1e-9))
+					return m[j] * S_p10(kk);
 	}
 	return v;
 }
@@ -402,8 +407,9 @@ S_ticks_log(struct chart_axis *a, double lo, double hi, int widen)
 	if (!(hi > lo))
 		hi = lo * 10;
 	if (widen) {
-		lo = S_nice125(lo, 0);
-		hi = S_nice125(hi, 1);
+		/* A little room (5% of a decade) so no curve runs along the frame. */
+		lo = S_nice(lo / 1.12, 0, 1);
+		hi = S_nice(hi * 1.12, 1, 1);
 	}
 	a->lo = lo;
 	a->hi = hi;

@@ -538,7 +538,8 @@ S_legend_sample(struct S_ctx *c, const struct chart_series *s, double x, double 
 		cairo_line_to(cr, x + S_SAMPLE_W, y);
 		cairo_stroke(cr);
 	}
-	S_marker(cr, s->style, x + S_SAMPLE_W / 2, y, 6.5);
+	if (s->kind == CHART_SERIES_LINE || s->kind == CHART_SERIES_SCATTER)
+		S_marker(cr, s->style, x + S_SAMPLE_W / 2, y, 6.5);
 	cairo_restore(cr);
 }
 
@@ -748,9 +749,10 @@ S_line_markers(struct S_ctx *c, const struct chart_series *s)
 	if (S_mark[S_style(s->style)] == M_NONE)
 		return;
 	if (s->n <= 12) {
+		/* Not on the frame: a half-hidden marker reads as noise. */
 		for (j = 0; j < s->n; j++)
 			if (S_in_range(&c->f->x, s->x[j]) && S_in_range(&c->f->y, s->y[j]) &&
-			    S_spt(c, s, j, &x, &y))
+			    S_spt(c, s, j, &x, &y) && x > c->plot.x + 1 && x < c->plot.x + c->plot.w - 1)
 				S_marker(c->cr, s->style, x, y, 6.5);
 		return;
 	}
@@ -948,7 +950,7 @@ static void
 S_annot_labels(struct S_ctx *c)
 {
 	size_t i, n;
-	struct S_rect cand[24];
+	struct S_rect cand[32];
 
 	for (i = 0; i < c->f->nannots; i++) {
 		const struct chart_annot *a = &c->f->annots[i];
@@ -998,6 +1000,12 @@ S_annot_labels(struct S_ctx *c)
 				double xx = c->plot.x + c->plot.w - 4 - w - r * (c->plot.w - w - 8) / 5;
 				cand[n++] = (struct S_rect){ xx, y - 2 - h, w, h };
 				cand[n++] = (struct S_rect){ xx, y + 2, w, h };
+			}
+			/* Between close neighbours: on the line itself, its
+			 * white box interrupting it. */
+			for (int r = 0; r < 6; r++) {
+				double xx = c->plot.x + c->plot.w - 4 - w - r * (c->plot.w - w - 8) / 5;
+				cand[n++] = (struct S_rect){ xx, y - h / 2, w, h };
 			}
 			break;
 		case CHART_ANNOT_REGION: {
@@ -1079,8 +1087,13 @@ chart_draw_style(cairo_t *cr, const struct chart_fig *f, const struct chart_styl
 	S_axes(&c, tick_h);
 	S_axis_titles(&c, h_pt - pad - axis_title_h, pad);
 	S_annot_lines(&c);
+	/* The headline series last, so no other curve hides it. */
 	for (i = 0; i < f->nseries; i++)
-		S_series(&c, &f->series[i]);
+		if (!f->series[i].emphasis)
+			S_series(&c, &f->series[i]);
+	for (i = 0; i < f->nseries; i++)
+		if (f->series[i].emphasis)
+			S_series(&c, &f->series[i]);
 	S_annot_points(&c);
 	S_annot_labels(&c);
 	S_legend_draw(&c, &lg);

@@ -115,12 +115,17 @@ START_TEST(test_ticks_log_decades_and_short_spans)
 
 	chart_axis_ticks(a, 1, 1e6);
 	ck_assert_str_eq(S_ticks(a), "1 10 100 1K 10K 100K 1M");
-	ck_assert_uint_eq(a->nminor, 6 * 8);
-	/* Less than two decades: 1-2-5, the range widened to 1-2-5 values. */
+	/* 2..9 in six decades, and 0.7, 0.8, 0.9 in the room below 1. */
+	ck_assert_uint_eq(a->nminor, 6 * 8 + 3);
+	/* Less than two decades: 1-2-5 ticks; the range gets some room and
+	 * ends on 1, 1.5, 2, 3, 5 or 7 x 10^k. */
 	a = S_axis(CHART_LOG, CHART_FMT_SI, "s");
 	chart_axis_ticks(a, 0.0209, 0.35);
 	ck_assert_str_eq(S_ticks(a), "20 ms 50 ms 100 ms 200 ms 500 ms");
-	ck_assert(fabs(a->lo - 0.02) < 1e-15 && fabs(a->hi - 0.5) < 1e-15);
+	ck_assert(fabs(a->lo - 0.015) < 1e-15 && fabs(a->hi - 0.5) < 1e-15);
+	a = S_axis(CHART_LOG, CHART_FMT_SI, "FLOP/s");
+	chart_axis_ticks(a, 0.8e12, 4.5e15);
+	ck_assert(fabs(a->lo - 0.7e12) < 1 && fabs(a->hi - 7e15) < 1);
 	/* Twelve decades: every other power of ten (at most 8 labels). */
 	a = S_axis(CHART_LOG, CHART_FMT_SI, "FLOP/s");
 	chart_axis_ticks(a, 1e9, 1e21);
@@ -341,6 +346,215 @@ START_TEST(test_bar_chart_categories_csv)
 }
 END_TEST
 
+
+/* ---- the ten figures from the real data ---- */
+
+#include "data.h"
+#include "diag.h"
+
+static struct data_set S_set;
+static int S_set_ok;
+
+static void
+S_load(void)
+{
+	if (!S_set_ok) {
+		ck_assert_int_eq(data_load("../data", &S_set), 0);
+		S_set_ok = 1;
+	}
+}
+
+/* A scenario made by hand (the lesson parser is tested elsewhere). */
+static void
+S_base(struct data_scenario *s, const char *model, const char *hw, enum calc_prec w,
+    double batch, double context)
+{
+	const struct data_hw *h = data_find_hw(&S_set, hw);
+	const struct data_model *m = data_find_model(&S_set, model);
+
+	ck_assert_ptr_nonnull(h);
+	ck_assert_ptr_nonnull(m);
+	memset(s, 0, sizeof(*s));
+	s->pos.file = "test";
+	s->hw = h;
+	s->model = m;
+	s->hw_eff = h->hw;
+	s->model_eff = m->m;
+	calc_scenario_defaults(&s->sc);
+	s->sc.hw = &s->hw_eff;
+	s->sc.model = &s->model_eff;
+	s->sc.w = w;
+	s->sc.kv = CALC_BF16;
+	s->sc.c = calc_default_compute(&s->hw_eff, w);
+	s->sc.batch = batch;
+	s->sc.context = context;
+}
+
+/* The scenario of the golden dumps: Llama 3.1 70B at fp8 on one H100 SXM,
+ * 64 sequences of 256 tokens (they fit: 5.4 GB of KV cache). */
+static void
+S_golden_base(struct data_scenario *s)
+{
+	S_load();
+	S_base(s, "llama-3.1-70b", "h100-sxm", CALC_FP8, 64, 256);
+}
+
+static void
+S_compare_golden(const char *name, const struct buf *got)
+{
+	char *path = xasprintf("golden/charts/%s.txt", name), *want = NULL;
+	size_t wlen = 0;
+
+	if (getenv("CHART_REGEN") != NULL && strcmp(getenv("CHART_REGEN"), "1") == 0) {
+		FILE *fp = fopen(path, "wb");
+		ck_assert_msg(fp != NULL, "cannot write %s", path);
+		fwrite(got->data, 1, got->len, fp);
+		fclose(fp);
+	}
+	ck_assert_msg(util_read_file(path, &want, &wlen) == 0,
+	    "%s is missing (CHART_REGEN=1 writes it)", path);
+	if (wlen != got->len || memcmp(want, got->data, wlen) != 0) {
+		char *tmp = xasprintf("/tmp/chart-%s.got", name);
+		FILE *fp = fopen(tmp, "wb");
+		if (fp != NULL) {
+			fwrite(got->data, 1, got->len, fp);
+			fclose(fp);
+		}
+		ck_abort_msg("%s differs from the output (written to %s; CHART_REGEN=1 rewrites)", path, tmp);
+	}
+	free(want);
+	free(path);
+}
+
+START_TEST(test_figure_golden_dump_and_outputs)
+{
+	size_t n;
+	const char *const *names = chart_names(&n);
+	const char *name = names[_i];
+	struct data_scenario base;
+	struct chart_fig *f = NULL;
+	struct buf d, svg, png, csv, alt;
+
+	ck_assert_uint_eq(n, 10);
+	S_golden_base(&base);
+	ck_assert_int_eq(chart_build(name, &S_set, &base, &f), 0);
+	ck_assert_str_eq(f->name, name);
+	buf_init(&d);
+	buf_init(&svg);
+	buf_init(&png);
+	buf_init(&csv);
+	buf_init(&alt);
+	chart_dump(f, &d);
+	S_compare_golden(name, &d);
+	ck_assert_int_eq(chart_svg(f, &svg), 0);
+	S_check_svg(&svg);
+	ck_assert_int_eq(chart_png(f, 2, &png), 0);
+	S_check_png(&png, 1280, 800);
+	chart_csv(f, &csv);
+	ck_assert_uint_gt(csv.len, 40);
+	chart_alt(f, &alt);
+	ck_assert_uint_gt(alt.len, 40);
+	ck_assert_uint_gt(strlen(chart_caption(f)), 40);
+	S_maybe_write(name, "png", &png);
+	S_maybe_write(name, "svg", &svg);
+	S_maybe_write(name, "csv", &csv);
+	buf_free(&d);
+	buf_free(&svg);
+	buf_free(&png);
+	buf_free(&csv);
+	buf_free(&alt);
+	chart_fig_free(f);
+}
+END_TEST
+
+static char *
+S_alt_of(const char *name, const struct data_scenario *base)
+{
+	struct chart_fig *f = NULL;
+	struct buf b;
+
+	ck_assert_int_eq(chart_build(name, &S_set, base, &f), 0);
+	buf_init(&b);
+	chart_alt(f, &b);
+	chart_fig_free(f);
+	return buf_take(&b, NULL);
+}
+
+START_TEST(test_alt_text_states_key_numbers)
+{
+	struct data_scenario base;
+	char *alt;
+
+	S_golden_base(&base);
+	/* Ridge 1979 / 3.35 = 591 FLOP/byte, critical batch 591 * 1 / 2 = 295. */
+	alt = S_alt_of("roofline", &base);
+	ck_assert_msg(strstr(alt, "bends at 591 FLOP per byte (critical batch 295)") != NULL, "%s", alt);
+	free(alt);
+	/* 700e9 bytes at fp8 / 3.35e12 B/s = 209 ms on the H100 SXM. */
+	alt = S_alt_of("chips", &base);
+	ck_assert_msg(strstr(alt, "Reading 700B fp8 weights once per token takes from") != NULL, "%s", alt);
+	free(alt);
+	/* 70.6 GB of fp8 weights moved at batch 1. */
+	alt = S_alt_of("bytes-vs-context", &base);
+	ck_assert_msg(strstr(alt, "The weights move 70.6 GB per step") != NULL, "%s", alt);
+	ck_assert_msg(strstr(alt, "(328 KB of KV cache per token)") != NULL, "%s", alt);
+	free(alt);
+}
+END_TEST
+
+START_TEST(test_build_fails_on_unknown_name_and_missing_price)
+{
+	struct data_scenario base;
+	struct chart_fig *f = (struct chart_fig *)&base;
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&msg, &len);
+
+	S_load();
+	diag_set_stream(mem);
+	S_base(&base, "llama-3.1-70b", "h100-sxm", CALC_FP8, 64, 4096);
+	ck_assert_int_eq(chart_build("pie", &S_set, &base, &f), -1);
+	ck_assert_ptr_null(f);
+	S_base(&base, "llama-3.1-70b", "h100-pcie", CALC_FP8, 64, 4096);
+	ck_assert_int_eq(chart_build("cost-vs-context", &S_set, &base, &f), -1);
+	diag_set_stream(NULL);
+	fclose(mem);
+	ck_assert_ptr_nonnull(strstr(msg, "test: error: unknown figure 'pie' (known: roofline,"));
+	ck_assert_ptr_nonnull(strstr(msg, "test: error: figure cost-vs-context: the chip has no usd_per_hour\n"));
+	free(msg);
+	diag_reset();
+}
+END_TEST
+
+START_TEST(test_every_figure_on_another_scenario)
+{
+	/* A MoE model on a small chip with many chips: every builder copes or
+	 * fails with a message, none crashes or draws an empty plot. */
+	size_t n, i;
+	const char *const *names = chart_names(&n);
+	struct data_scenario base;
+
+	S_load();
+	S_base(&base, "deepseek-v3", "b200", CALC_FP8, 8, 32768);
+	base.sc.chips = 8;
+	for (i = 0; i < n; i++) {
+		struct chart_fig *f = NULL;
+		struct buf png;
+		ck_assert_msg(chart_build(names[i], &S_set, &base, &f) == 0, "%s", names[i]);
+		ck_assert_uint_gt(f->nseries, 0);
+		buf_init(&png);
+		ck_assert_int_eq(chart_png(f, 1, &png), 0);
+		if (getenv("CHART_PNG_DIR") != NULL) {
+			char *nm = xasprintf("moe8-%s", names[i]);
+			S_maybe_write(nm, "png", &png);
+			free(nm);
+		}
+		buf_free(&png);
+		chart_fig_free(f);
+	}
+}
+END_TEST
+
 Suite *chart_suite(void);
 
 Suite *
@@ -358,6 +572,13 @@ chart_suite(void)
 	tcase_add_test(tc, test_svg_independent_of_render_order);
 	tcase_add_test(tc, test_dump_and_csv_of_synthetic);
 	tcase_add_test(tc, test_bar_chart_categories_csv);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("figures");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_figure_golden_dump_and_outputs, 0, 10);
+	tcase_add_test(tc, test_alt_text_states_key_numbers);
+	tcase_add_test(tc, test_build_fails_on_unknown_name_and_missing_price);
+	tcase_add_test(tc, test_every_figure_on_another_scenario);
 	suite_add_tcase(s, tc);
 	return s;
 }
