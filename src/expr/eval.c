@@ -190,7 +190,8 @@ S_sig(double v, char *out, size_t outsz)
 		snprintf(out, outsz, "null");
 		return;
 	}
-	util_fmt_g(tmp, sizeof tmp, 4, v);
+	/* Counts such as 327680 bytes/token read best in full. */
+	util_fmt_g(tmp, sizeof tmp, v == floor(v) && fabs(v) < 1e6 ? 7 : 4, v);
 	if ((e = strchr(tmp, 'e')) == NULL) {
 		snprintf(out, outsz, "%s", tmp);
 		return;

@@ -371,8 +371,15 @@ S_primary(struct S_lex *lx)
 	case T_IDENT:
 		return S_path(lx);
 	case T_LPAREN:
+		if (++lx->depth > EXPR_MAX_DEPTH) {
+			S_err(lx, &lx->tpos, "expression nested deeper than %d levels",
+			    EXPR_MAX_DEPTH);
+			return NULL;
+		}
 		S_next(lx);
-		if ((n = S_expr(lx)) == NULL)
+		n = S_expr(lx);
+		lx->depth--;
+		if (n == NULL)
 			return NULL;
 		if (lx->tok != T_RPAREN) {
 			S_expected(lx, "')'");
@@ -396,12 +403,12 @@ S_unary(struct S_lex *lx)
 	struct expr_node *n, *a;
 	struct srcpos pos;
 
-	if (++lx->depth > EXPR_MAX_DEPTH) {
-		S_err(lx, &lx->tpos, "expression nested deeper than %d levels",
-		    EXPR_MAX_DEPTH);
-		return NULL;
-	}
 	if (lx->tok == T_MINUS) {
+		if (++lx->depth > EXPR_MAX_DEPTH) {
+			S_err(lx, &lx->tpos, "expression nested deeper than %d levels",
+			    EXPR_MAX_DEPTH);
+			return NULL;
+		}
 		pos = lx->tpos;
 		S_next(lx);
 		if ((a = S_unary(lx)) == NULL)
@@ -410,9 +417,9 @@ S_unary(struct S_lex *lx)
 			n = S_node(EXPR_NEG, &pos);
 			n->a = a;
 		}
+		lx->depth--;
 	} else
 		n = S_primary(lx);
-	lx->depth--;
 	return n;
 }
 
@@ -448,16 +455,7 @@ S_term(struct S_lex *lx)
 static struct expr_node *
 S_expr(struct S_lex *lx)
 {
-	struct expr_node *n;
-
-	if (++lx->depth > EXPR_MAX_DEPTH) {
-		S_err(lx, &lx->tpos, "expression nested deeper than %d levels",
-		    EXPR_MAX_DEPTH);
-		return NULL;
-	}
-	n = S_binary(lx, S_term, T_PLUS, EXPR_ADD, T_MINUS, EXPR_SUB);
-	lx->depth--;
-	return n;
+	return S_binary(lx, S_term, T_PLUS, EXPR_ADD, T_MINUS, EXPR_SUB);
 }
 
 /* After '|': a filter name is a run of non-blank characters up to ':'

@@ -238,11 +238,14 @@ S_front(struct lesson *l, const struct ynode *root)
 		    LESSON_MAX_ORDER);
 		errors++;
 	}
-	if (f.slug != NULL && strlen(f.slug) > LESSON_MAX_SLUG) {
+	if (f.slug != NULL && !S_valid_id(f.slug, LESSON_MAX_SLUG)) {
+		/* The slug names output files: no '.', no '/', bounded. */
 		const struct ynode *n = ytree_get(root, "slug");
 
-		diag_error(n ? &n->pos : &l->pos, "slug is longer than %d bytes",
-		    LESSON_MAX_SLUG);
+		diag_error(n ? &n->pos : &l->pos, "slug must be 1 to %d lower-case "
+		    "letters, digits and '-', got '%s'", LESSON_MAX_SLUG, f.slug);
+		free(f.slug);
+		f.slug = NULL;
 		errors++;
 	}
 	l->title = f.title;
