@@ -14,7 +14,7 @@
  *  - Input is plain Markdown (lesson_expand's output: numbers already
  *    formatted, no {{ }} left).  Images whose URL starts with "chart:" are
  *    figures: the caller's draw callback paints them as vectors into a
- *    w x h pt box; the image's alt text (or title) is the caption.  Other
+ *    w x h pt box; the image's title (else its alt text) is the caption.  Other
  *    images print their alt text.  Raw HTML is dropped.
  *  - Units are PostScript points (1/72 in).  A4 is 595.276 x 841.89 pt,
  *    US Letter 612 x 792 pt.
@@ -75,7 +75,7 @@ struct pdf_doc {
 	const char *answers_md;		/* its worked answers; NULL or "" if none */
 };
 
-/* A4, no answers, title "Untitled", justified, aspect 0.56, no date. */
+/* A4, no answers, title "Untitled", justified, aspect 0.625, no date. */
 void pdf_opts_defaults(struct pdf_opts *o);
 /* "a4" | "letter" and "none" | "inline" | "appendix": 0, or -1 if unknown. */
 int pdf_paper_parse(const char *s, enum pdf_paper *p);

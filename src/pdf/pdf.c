@@ -318,6 +318,23 @@ S_attr(struct S_inl *in, PangoAttribute *a, size_t start)
 	pango_attr_list_insert(in->attrs, a);
 }
 
+/* Appends text, binding a number to its unit ("700 GB", "3.35 TB/s",
+ * "26 %") with a no-break space so a line never ends between them;
+ * pdftotext still reads it as a space. */
+static void
+S_text(struct S_inl *in, const char *s)
+{
+	for (; *s; s++) {
+		char prev = in->text.len ? in->text.data[in->text.len - 1] : 0;
+
+		if (*s == ' ' && prev >= '0' && prev <= '9' &&
+		    (isalpha((unsigned char)s[1]) || s[1] == '%'))
+			buf_puts(&in->text, "\xc2\xa0");
+		else
+			buf_putc(&in->text, *s);
+	}
+}
+
 static void
 S_inline(struct S_ts *t, cmark_node *parent, struct S_inl *in)
 {
@@ -331,7 +348,7 @@ S_inline(struct S_ts *t, cmark_node *parent, struct S_inl *in)
 		start = in->text.len;
 		switch (cmark_node_get_type(n)) {
 		case CMARK_NODE_TEXT:
-			buf_puts(&in->text, lit ? lit : "");
+			S_text(in, lit ? lit : "");
 			break;
 		case CMARK_NODE_SOFTBREAK:
 			buf_putc(&in->text, ' ');
@@ -687,10 +704,13 @@ S_figure(struct S_ts *t, cmark_node *img, const struct S_bctx *bc)
 	it->before = 10;
 	it->after = 12;
 	it->url = xstrdup(cmark_node_get_url(img) ? cmark_node_get_url(img) : "");
+	/* The site writes ![alt](chart:ID "caption"): the caption is what
+	 * the page shows under the figure; the alt text is the fallback. */
 	S_inl_init(&in);
-	S_inline(t, img, &in);
-	if (in.text.len == 0 && title)
+	if (title && *title)
 		buf_puts(&in.text, title);
+	else
+		S_inline(t, img, &in);
 	S_tl_from_inl(t, &it->tl, &in, t->f_caption, it->width, 0,
 	    PANGO_ALIGN_CENTER, 0);
 	S_inl_free(&in);
@@ -1061,6 +1081,8 @@ S_resolve(const struct S_ts *t, int chap, const char *url, int *external)
 	size_t i, k;
 
 	*external = 0;
+	if (!*url)
+		return NULL;
 	if (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0 ||
 	    strncmp(url, "mailto:", 7) == 0) {
 		*external = 1;
@@ -1100,8 +1122,71 @@ S_resolve(const struct S_ts *t, int chap, const char *url, int *external)
 	for (i = 0; i < t->nit; i++)
 		if (t->it[i].dest && strcmp(t->it[i].dest, cand) == 0)
 			return cand;
+	/* "answers.html#q1": the worked answers are set after a lesson or
+	 * in the appendix, as "<slug>/answers/q1". */
+	if (strncmp(cand, "answers", 7) == 0 && (cand[7] == '\0' || cand[7] == '/')) {
+		const char *want = cand + 7;
+		size_t wl = strlen(want);
+
+		for (i = 0; i < t->nit; i++) {
+			const char *d = t->it[i].dest, *a;
+
+			if (!d || t->it[i].type != S_TEXT)
+				continue;
+			if (wl == 0 && strcmp(d, "answers") == 0)
+				break;
+			a = strstr(d, "/answers");
+			if (a && strcmp(a + 8, want) == 0)
+				break;
+		}
+		free(cand);
+		return i < t->nit ? xstrdup(t->it[i].dest) : NULL;
+	}
 	free(cand);
 	return NULL;
+}
+
+/* Links that lead nowhere in this PDF print as plain text, not in the
+ * link colour. */
+static void
+S_unlink_tl(struct S_ts *t, int chap, struct S_tl *tl)
+{
+	PangoAttrList *al;
+	size_t k;
+	int ext;
+
+	for (k = 0; k < tl->nlinks; k++) {
+		char *target = S_resolve(t, chap, tl->links[k].url, &ext);
+		PangoAttribute *a;
+
+		if (target) {
+			free(target);
+			continue;
+		}
+		al = pango_layout_get_attributes(tl->lay);
+		if (!al)
+			continue;
+		a = pango_attr_foreground_new(0, 0, 0);
+		a->start_index = (guint)tl->links[k].a;
+		a->end_index = (guint)tl->links[k].b;
+		pango_attr_list_change(al, a);
+		pango_layout_context_changed(tl->lay);
+		tl->links[k].url[0] = '\0';
+	}
+}
+
+static void
+S_unlink(struct S_ts *t)
+{
+	size_t i, c;
+
+	for (i = 0; i < t->nit; i++) {
+		struct S_item *it = &t->it[i];
+
+		S_unlink_tl(t, it->chap, &it->tl);
+		for (c = 0; c < it->rows * it->cols; c++)
+			S_unlink_tl(t, it->chap, &it->cells[c]);
+	}
 }
 
 static void
@@ -1306,7 +1391,13 @@ S_draw_slice(struct S_out *o, const struct S_item *it,
 			pango_cairo_show_layout_line(cr,
 			    pango_layout_get_line_readonly(it->marker, 0));
 		}
-		S_draw_tl(o, it->chap, &it->tl, s->from, s->to, x, y);
+		/* A heading is one WHOLE box however many lines it has. */
+		if (it->level >= 0)
+			S_draw_tl(o, it->chap, &it->tl, 0, it->tl.n, x, y);
+		else
+			S_draw_tl(o, it->chap, &it->tl, s->from, s->to, x, y);
+		if (it->level >= 0)
+			h = it->tl.height;
 		if (it->level == 0) {
 			cairo_set_line_width(cr, 0.8);
 			cairo_move_to(cr, left, y + h + 5);
@@ -1739,7 +1830,7 @@ pdf_opts_defaults(struct pdf_opts *o)
 	o->title = "Untitled";
 	o->date_epoch_s = -1;
 	o->justify = 1;
-	o->figure_aspect = 0.56;
+	o->figure_aspect = 0.625;	/* chart.h: CHART_H_PT / CHART_W_PT */
 }
 
 int
@@ -1815,6 +1906,7 @@ pdf_book(const struct pdf_opts *o, const struct pdf_doc *docs, size_t n,
 	if (o->answers == PDF_ANSWERS_APPENDIX && S_appendix(&t, docs, n) != 0)
 		goto out;
 	body_end = t.nit;
+	S_unlink(&t);
 
 	/* The contents: chapters and their first-level sections. */
 	toc0 = t.nit;
@@ -1898,6 +1990,7 @@ pdf_handout(const struct pdf_opts *o, const struct pdf_doc *doc,
 	m->chap = 0;
 	if (S_chapter(&t, doc, 1) != 0)
 		goto out;
+	S_unlink(&t);
 	S_flow(&t, 0, t.nit, 1, &sl, &ns, &np);
 	S_emit(&ou, 0, sl, ns, np, 1, NULL, 1);
 	S_outline(&ou, 0, t.nit, 0);
