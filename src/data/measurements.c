@@ -127,8 +127,12 @@ S_load_one(const struct data_set *set, const struct ynode *e,
 	memset(m, 0, sizeof(*m));
 	memset(&in, 0, sizeof(in));
 	in.input_tokens = in.context = NAN;
-	if (ytree_map_fields(e, S_fields, &in, "measurement") == -1)
+	if (ytree_map_fields(e, S_fields, &in, "measurement") == -1) {
+		/* Still report a bad metric: one run shows every mistake. */
+		if (e->kind == YNODE_MAP && (n = ytree_get(e, "metric")) != NULL)
+			(void)S_metric(n, &m->metric);
 		return -1;
+	}
 	m->pos = e->pos;
 	m->measured_pos = in.measured_pos;
 	m->id = in.id;

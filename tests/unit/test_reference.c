@@ -22,6 +22,7 @@
 
 #include "calc.h"
 #include "data.h"
+#include "evidence.h"
 #include "diag.h"
 #include "util.h"
 #include "ytree.h"
@@ -468,14 +469,96 @@ START_TEST(test_runner_fails_wrong_and_unexplained_cases)
 }
 END_TEST
 
+/* ---- Theory against practice (evidence.h) ---- */
+
+static const struct evidence_row *
+S_row(const struct evidence_row *rows, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(rows[i].meas->id, id) == 0)
+			return &rows[i];
+	ck_abort_msg("no evidence row '%s'", id);
+	return NULL;
+}
+
+START_TEST(test_measurements_give_the_known_utilisations)
+{
+	struct data_set set;
+	struct evidence_row *rows;
+	const struct evidence_row *r;
+	size_t n;
+
+	ck_assert_int_eq(data_load(S_DATA, &set), 0);
+	ck_assert_int_eq(evidence_load(&set), 0);
+	ck_assert_ptr_nonnull(evidence_get(&set));
+	n = evidence_rows(&set, &rows);
+	ck_assert_uint_ge(n, 10);
+
+	/* gpt-fast, batch 1: 6.74e9 x 2 bytes + 105 x 131,072 bytes of KV
+	 * = 13.494e9 bytes per token at 2.039e12 B/s: 151.1 tokens/s
+	 * predicted, 104.9 measured: 69.4% of peak bandwidth (the README's
+	 * own 1397/2039 = 68.5% counts slightly fewer bytes). */
+	r = S_row(rows, n, "gpt-fast-llama-2-7b-a100");
+	ck_assert_msg(fabs(r->predicted - 151.10) < 0.05, "%g", r->predicted);
+	ck_assert_msg(fabs(r->achieved - 0.6942) < 0.0005, "%g", r->achieved);
+	ck_assert_int_eq(r->bound, CALC_BOUND_MEMORY);
+	ck_assert_int_eq(r->prefill_counted, 0);
+
+	/* kipply: 12.58e9 x 2 + 517 x 131,072 bytes at 1.555e12 B/s =
+	 * 16.23 ms predicted, 22.0 ms measured: 73.8%. */
+	r = S_row(rows, n, "kipply-13b-a100-fastertransformer");
+	ck_assert_msg(fabs(r->predicted - 0.016227) < 2e-6, "%g", r->predicted);
+	ck_assert_msg(fabs(r->achieved - 0.7376) < 0.0005, "%g", r->achieved);
+
+	/* Offline runs fill memory: the batch is max_batch_in_memory and,
+	 * with the prompt length known, prefill is counted. */
+	r = S_row(rows, n, "trtllm-llama-3.3-70b-h200-tp1");
+	ck_assert(r->batch == r->decode.max_batch_in_memory || r->batch == 1);
+	ck_assert_int_eq(r->prefill_counted, 1);
+	ck_assert(r->achieved > 0 && r->achieved < 1);
+	free(rows);
+	data_free(&set);
+}
+END_TEST
+
+START_TEST(test_bad_measurements_are_errors_at_their_lines)
+{
+	struct data_set set;
+	char *got = NULL, *want;
+	size_t len = 0;
+	FILE *fp;
+
+	ck_assert_int_eq(data_load("fixtures/sanity/bad-measurements", &set), 0);
+	fp = open_memstream(&got, &len);
+	diag_set_stream(fp);
+	ck_assert_int_eq(evidence_load(&set), -1);
+	diag_set_stream(NULL);
+	fclose(fp);
+	ck_assert_ptr_null(evidence_get(&set));
+	ck_assert_int_eq(util_read_file("fixtures/sanity/bad-measurements/expected.txt",
+	    &want, &len), 0);
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+	diag_reset();
+	data_free(&set);
+}
+END_TEST
+
 Suite *
 reference_suite(void)
 {
 	Suite *s = suite_create("reference");
 	TCase *tc = tcase_create("published");
+	TCase *ev = tcase_create("evidence");
 
 	tcase_add_test(tc, test_published_answers_are_reproduced);
 	tcase_add_test(tc, test_runner_fails_wrong_and_unexplained_cases);
 	suite_add_tcase(s, tc);
+	tcase_add_test(ev, test_measurements_give_the_known_utilisations);
+	tcase_add_test(ev, test_bad_measurements_are_errors_at_their_lines);
+	suite_add_tcase(s, ev);
 	return s;
 }
