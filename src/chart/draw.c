@@ -244,7 +244,7 @@ S_spt(const struct S_ctx *c, const struct chart_series *s, size_t j, double *x, 
 /* How many series (and marked points) the rectangle touches: what a
  * legend or label must not cover. */
 static int
-S_hits_data(const struct S_ctx *c, const struct S_rect *r0)
+S_hits_data(const struct S_ctx *c, const struct S_rect *r0, size_t skip)
 {
 	const struct chart_fig *f = c->f;
 	struct S_rect r = { r0->x - 3, r0->y - 3, r0->w + 6, r0->h + 6 };
@@ -284,7 +284,7 @@ S_hits_data(const struct S_ctx *c, const struct S_rect *r0)
 	}
 	for (i = 0; i < f->nannots; i++) {
 		const struct chart_annot *a = &f->annots[i];
-		if (a->kind == CHART_ANNOT_POINT) {
+		if (a->kind == CHART_ANNOT_POINT && i != skip) {
 			struct S_rect m = { S_px(c, a->x) - 5, S_py(c, a->y) - 5, 10, 10 };
 			if (S_rect_overlap(&m, &r))
 				hits += 2;
@@ -466,6 +466,7 @@ S_card(struct S_ctx *c)
 
 struct S_legend {
 	size_t n;			/* entries */
+	size_t cols, rows;		/* 1 column inside the plot; 2 below it */
 	double w, h, row_h, text_w;
 	struct S_rect at;
 	int inside;
@@ -491,6 +492,8 @@ S_legend_measure(struct S_ctx *c, struct S_legend *lg)
 			lg->row_h = th + 3;
 		lg->n++;
 	}
+	lg->cols = 1;
+	lg->rows = lg->n;
 	lg->w = 8 + S_SAMPLE_W + 6 + lg->text_w + 8;
 	lg->h = 5 + lg->n * lg->row_h + 5;
 }
@@ -511,19 +514,35 @@ S_legend_place(struct S_ctx *c, struct S_legend *lg)
 
 	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 		struct S_rect r = { xs[order[k][0]], ys[order[k][1]], lg->w, lg->h };
-		if (S_hits_data(c, &r) == 0 && S_hits_lines(c, &r, (size_t)-1) == 0) {
+		if (S_hits_data(c, &r, (size_t)-1) == 0 && S_hits_lines(c, &r, (size_t)-1) == 0) {
 			lg->at = r;
 			lg->inside = 1;
 			return;
 		}
 	}
-	/* Only when every spot inside covers data: a narrower plot. */
-	c->plot.w -= lg->w + 10;
-	lg->at.x = c->plot.x + c->plot.w + 10;
-	lg->at.y = c->plot.y;
-	lg->at.w = lg->w;
-	lg->at.h = lg->h;
+	/* Only when every spot inside covers data: outside the plot, to its
+	 * right when the legend is narrow, else below the axis title in as
+	 * many columns as fit (the plot gets shorter). */
 	lg->inside = 0;
+	if (lg->w <= 0.3 * c->w) {
+		c->plot.w -= lg->w + 10;
+		lg->at = (struct S_rect){ c->plot.x + c->plot.w + 10, c->plot.y, lg->w, lg->h };
+		return;
+	}
+	{
+		double colw = S_SAMPLE_W + 6 + lg->text_w + 14;
+		size_t cols = (size_t)floor((c->w - 32) / colw);
+		if (cols < 1)
+			cols = 1;
+		if (cols > lg->n)
+			cols = lg->n;
+		lg->cols = cols;
+		lg->rows = (lg->n + cols - 1) / cols;
+		lg->w = 8 + cols * colw - 6;
+		lg->h = 5 + lg->rows * lg->row_h + 5;
+		c->plot.h -= lg->h + 6;
+		lg->at = (struct S_rect){ (c->w - lg->w) / 2, c->h - 10 - lg->h, lg->w, lg->h };
+	}
 }
 
 static void
@@ -547,7 +566,8 @@ static void
 S_legend_draw(struct S_ctx *c, const struct S_legend *lg)
 {
 	cairo_t *cr = c->cr;
-	size_t i, row = 0;
+	size_t i, k = 0;
+	double colw = S_SAMPLE_W + 6 + lg->text_w + 14;
 
 	if (lg->n == 0)
 		return;
@@ -560,14 +580,16 @@ S_legend_draw(struct S_ctx *c, const struct S_legend *lg)
 	cairo_stroke(cr);
 	for (i = 0; i < c->f->nseries; i++) {
 		const struct chart_series *s = &c->f->series[i];
-		double y;
+		double x, y;
 		if (s->label == NULL || s->kind == CHART_SERIES_BAR)
 			continue;
-		y = lg->at.y + 5 + row * lg->row_h;
-		S_legend_sample(c, s, lg->at.x + 8, y + lg->row_h / 2);
-		S_text_at(c, s->label, c->st->font_pt, 0, lg->at.x + 8 + S_SAMPLE_W + 6, y + 1.5,
+		/* Column-major, so the order reads down each column. */
+		x = lg->at.x + 8 + (double)(k / lg->rows) * colw;
+		y = lg->at.y + 5 + (double)(k % lg->rows) * lg->row_h;
+		S_legend_sample(c, s, x, y + lg->row_h / 2);
+		S_text_at(c, s->label, c->st->font_pt, 0, x + S_SAMPLE_W + 6, y + 1.5,
 		    0.13, 0.13, 0.13);
-		row++;
+		k++;
 	}
 }
 
@@ -864,7 +886,7 @@ S_place(struct S_ctx *c, const struct S_rect *cand, size_t ncand, size_t self)
 		if (!S_rect_inside(&cand[k], &inner))
 			score += 1000;
 		score += 300 * S_hits_occ(c, &cand[k]);
-		score += 40 * S_hits_data(c, &cand[k]);
+		score += 40 * S_hits_data(c, &cand[k], self);
 		score += 25 * S_hits_lines(c, &cand[k], self);
 		if (score < best_score) {
 			best_score = score;
@@ -1085,7 +1107,7 @@ chart_draw_style(cairo_t *cr, const struct chart_fig *f, const struct chart_styl
 
 	S_regions(&c);
 	S_axes(&c, tick_h);
-	S_axis_titles(&c, h_pt - pad - axis_title_h, pad);
+	S_axis_titles(&c, c.plot.y + c.plot.h + 8 + tick_h + 6, pad);
 	S_annot_lines(&c);
 	/* The headline series last, so no other curve hides it. */
 	for (i = 0; i < f->nseries; i++)

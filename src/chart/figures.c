@@ -440,17 +440,22 @@ S_bytes_context(const struct data_set *set, const struct data_scenario *base, st
 	chart_fig_axis(&f->y, "Bytes moved per decode step", "bytes", CHART_LOG, CHART_FMT_SI, "B");
 	f->x.lo = lo;
 	f->x.hi = hi;
+	/* Dense: one weights line for every batch.  MoE: the weights moved
+	 * grow with the batch, one labelled reference line per batch. */
 	for (i = 0; i < nb; i++) {
 		if (!moe && i > 0)
 			break;
 		S_run(b, bl[i], 0, b->chips, &r);
+		if (moe) {
+			snprintf(lab, sizeof(lab), "weights moved at batch %.0f: %s", bl[i],
+			    S_f(a1, r.weight_bytes_moved, CHART_FMT_SI, "B"));
+			chart_fig_annot(f, CHART_ANNOT_HLINE, NAN, r.weight_bytes_moved, NAN, -1, lab);
+			continue;
+		}
 		for (j = 0; j < S_NPTS; j++)
 			y[j] = r.weight_bytes_moved;
-		if (moe)
-			snprintf(lab, sizeof(lab), "Weights moved, batch %.0f", bl[i]);
-		else
-			snprintf(lab, sizeof(lab), "Weights (shared by the batch)");
-		chart_fig_series(f, CHART_SERIES_LINE, lab, CHART_STYLE_GREY, L, y, S_NPTS);
+		chart_fig_series(f, CHART_SERIES_LINE, "Weights (shared by the batch)", CHART_STYLE_GREY,
+		    L, y, S_NPTS);
 	}
 	for (i = 0; i < nb; i++) {
 		for (j = 0; j < S_NPTS; j++) {
@@ -547,7 +552,10 @@ S_cost_context(const struct data_set *set, const struct data_scenario *base, str
 		sx[ns] = hi;
 		sy[ns] = sy[ns - 1];
 		ns++;
-		snprintf(lab, sizeof(lab), "%s (API list price, %s)", p->model, p->date ? p->date : "undated");
+		/* Product names run long ("Claude Sonnet 4 / 4.5, 1M-context
+		 * beta"): the id then, which the data file explains. */
+		snprintf(lab, sizeof(lab), "%s, list price %s", strlen(p->model) <= 24 ? p->model : p->id,
+		    p->date ? p->date : "undated");
 		chart_fig_series(f, CHART_SERIES_STEP, lab, style++, sx, sy, ns);
 		nt++;
 	}
