@@ -325,6 +325,55 @@ START_TEST(test_parse_refuses_deep_nesting_and_long_text)
 }
 END_TEST
 
+/* Random soup of the language's tokens: parsing never crashes, and the
+ * canonical text of whatever parses parses again to itself. */
+START_TEST(test_parse_canonical_text_round_trips_on_token_soup)
+{
+	static const char *const toks[] = {
+		"a", "b2", ".", "t_step_s", "[", "]", "batch", "context", "=", "8",
+		"0.5", "1e3", ",", "+", "-", "*", "/", "(", ")", "|", "ms", ":", "2",
+		"x", "lit", "figure", "\"q\"", "\"", " ", "\n", "$/Mtok", "#", "\xc3\x97",
+	};
+	struct srcpos pos = { "t.md", 1, 1 };
+	unsigned long seed = 12345;
+	struct S_capture cap;
+	char src[200], *err;
+	int i, k, parsed = 0;
+
+	S_capture_start(&cap);
+	for (i = 0; i < 20000; i++) {
+		struct expr_stmt st, st2;
+		size_t len = 0;
+		int n;
+
+		seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+		n = 1 + (int)((seed >> 33) % 12);
+		for (k = 0; k < n; k++) {
+			const char *t;
+
+			seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+			t = toks[(seed >> 33) % (sizeof toks / sizeof toks[0])];
+			if (len + strlen(t) + 1 >= sizeof src)
+				break;
+			memcpy(src + len, t, strlen(t));
+			len += strlen(t);
+		}
+		src[len] = '\0';
+		if (expr_parse(src, len, pos, &st) == -1)
+			continue;
+		parsed++;
+		ck_assert_msg(expr_parse(st.text, strlen(st.text), pos, &st2) == 0,
+		    "canonical '%s' of '%s' does not parse", st.text, src);
+		ck_assert_str_eq(st2.text, st.text);
+		expr_stmt_free(&st2);
+		expr_stmt_free(&st);
+	}
+	err = S_capture_end(&cap);
+	free(err);
+	ck_assert_int_gt(parsed, 100);
+}
+END_TEST
+
 /* ---- evaluation ---- */
 
 static struct data_set S_set;
@@ -563,6 +612,7 @@ expr_suite(void)
 	    (int)(sizeof S_parse / sizeof S_parse[0]));
 	tcase_add_test(tc, test_parse_statement_kinds);
 	tcase_add_test(tc, test_parse_refuses_deep_nesting_and_long_text);
+	tcase_add_test(tc, test_parse_canonical_text_round_trips_on_token_soup);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("eval");

@@ -512,6 +512,106 @@ START_TEST(test_lint_table)
 }
 END_TEST
 
+/* Random Markdown-ish soup: the scanner and lint never crash or read
+ * out of bounds (run under SAN=1), whatever the nesting of fences, code
+ * spans, comments and braces. */
+START_TEST(test_lint_survives_markdown_soup)
+{
+	static const char *const toks[] = {
+		"`", "``", "```", "~~~", "\n", "\n\n", "{{", "}}", "\"", "\\", "<!--",
+		"-->", " ", "230", " ms", "GB", "$", "1,979", ".5", "K", "x", "\xc3\x97",
+		"\xc2", "-", "](", ")", "https://", "a",
+	};
+	struct srcpos pos = { "t.md", 1, 1 };
+	unsigned long seed = 99;
+	struct S_capture cap;
+	char src[300], *err;
+	int i, k;
+
+	S_capture_start(&cap);
+	for (i = 0; i < 20000; i++) {
+		size_t len = 0;
+		char *heap;
+		int n;
+
+		seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+		n = 1 + (int)((seed >> 33) % 30);
+		for (k = 0; k < n; k++) {
+			const char *t;
+
+			seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+			t = toks[(seed >> 33) % (sizeof toks / sizeof toks[0])];
+			if (len + strlen(t) >= sizeof src)
+				break;
+			memcpy(src + len, t, strlen(t));
+			len += strlen(t);
+		}
+		/* An exact-size copy, so ASan sees any read past the end. */
+		heap = malloc(len ? len : 1);
+		memcpy(heap, src, len);
+		ck_assert_int_ge(lesson_lint_text(heap, len, pos), 0);
+		free(heap);
+	}
+	err = S_capture_end(&cap);
+	free(err);
+}
+END_TEST
+
+/* The same for expansion: any body expands or fails cleanly. */
+START_TEST(test_expand_survives_markdown_soup)
+{
+	static const char *const toks[] = {
+		"`", "```", "\n", "\n\n", "{{", "}}", "{{ ", " }}", "\"", "<!--", "-->",
+		" ", "floor.t_step_s", "sheet", "[batch=8]", "[chips=0]", ".", "|", " ms",
+		":2", "/", "0", "lit \"a\"", "figure roofline real", "real.hardware_name",
+		"nocost.usd_per_mtok_output", "$/Mtok", "(", ")", "\xc3\x97",
+	};
+	struct lesson *l = S_load(FX "03-good.md");
+	const char *body = l->body;
+	size_t body_len = l->body_len;
+	unsigned long seed = 7;
+	struct S_capture cap;
+	char src[300], *err;
+	struct buf md;
+	int i, k;
+
+	buf_init(&md);
+	S_capture_start(&cap);
+	for (i = 0; i < 5000; i++) {
+		size_t len = 0;
+		char *heap;
+		int n;
+
+		seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+		n = 1 + (int)((seed >> 33) % 30);
+		for (k = 0; k < n; k++) {
+			const char *t;
+
+			seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+			t = toks[(seed >> 33) % (sizeof toks / sizeof toks[0])];
+			if (len + strlen(t) >= sizeof src)
+				break;
+			memcpy(src + len, t, strlen(t));
+			len += strlen(t);
+		}
+		heap = malloc(len ? len : 1);
+		memcpy(heap, src, len);
+		l->body = heap;
+		l->body_len = len;
+		buf_reset(&md);
+		k = lesson_expand(l, NULL, &md);
+		ck_assert(k == 0 || k == -1);
+		free(heap);
+	}
+	err = S_capture_end(&cap);
+	free(err);
+	l->body = body;
+	l->body_len = body_len;
+	buf_free(&md);
+	lesson_free(l);
+}
+END_TEST
+
 START_TEST(test_real_lessons_pass_check)
 {
 	static const char *const files[] = {
@@ -555,12 +655,14 @@ lesson_suite(void)
 	tcase_add_test(tc, test_expand_records_each_distinct_expression_once);
 	tcase_add_test(tc, test_record_ids_survive_a_data_change);
 	tcase_add_test(tc, test_expand_reports_every_error_then_fails);
+	tcase_add_test(tc, test_expand_survives_markdown_soup);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lint");
 	tcase_add_checked_fixture(tc, S_setup, S_teardown);
 	tcase_add_test(tc, test_lint_lesson_title_summary_and_body);
 	tcase_add_loop_test(tc, test_lint_table, 0, (int)(sizeof S_lint / sizeof S_lint[0]));
+	tcase_add_test(tc, test_lint_survives_markdown_soup);
 	tcase_add_test(tc, test_real_lessons_pass_check);
 	suite_add_tcase(s, tc);
 	return s;
