@@ -1,10 +1,11 @@
 /*
  * format.c -- unit filters: the one place a number becomes text.
  *
- * printf is locale-independent here because the tool never calls
- * setlocale(LC_ALL, "") (see util_fmt_g); we still build the digits
- * ourselves around "%.*f" so that grouping never depends on a locale.
+ * The tool never calls setlocale(LC_ALL, ""), so printf uses the C
+ * locale; a library that does would change the decimal point, so it is
+ * put back to '.' here (expr_c_locale), and grouping is done by hand.
  */
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -105,6 +106,22 @@ S_fixed(double a, int d, char *out, size_t outsz)
 	if (a * p < 1e15)
 		a = round(a * p) / p;
 	snprintf(out, outsz, "%.*f", d, a);
+	expr_c_locale(out);
+}
+
+void
+expr_c_locale(char *s)
+{
+	const char *dp = localeconv()->decimal_point;
+	size_t n;
+	char *p;
+
+	if (dp == NULL || strcmp(dp, ".") == 0 || *dp == '\0' ||
+	    (p = strstr(s, dp)) == NULL)
+		return;
+	n = strlen(dp);
+	*p = '.';
+	memmove(p + 1, p + n, strlen(p + n) + 1);
 }
 
 /* Drops trailing zeros after a decimal point, and the point itself. */

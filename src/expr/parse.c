@@ -544,6 +544,7 @@ S_canon(const struct expr_node *n, struct buf *b)
 	switch (n->kind) {
 	case EXPR_NUM:
 		util_fmt_g(num, sizeof num, 15, n->num);
+		expr_c_locale(num);
 		buf_puts(b, num);
 		return;
 	case EXPR_PATH:
@@ -552,6 +553,7 @@ S_canon(const struct expr_node *n, struct buf *b)
 			if (isnan(n->ovr[o]))
 				continue;
 			util_fmt_g(num, sizeof num, 15, n->ovr[o]);
+			expr_c_locale(num);
 			buf_printf(b, "%s%s=%s", first ? "[" : ", ", S_ovr_names[o], num);
 			first = 0;
 		}
