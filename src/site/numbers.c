@@ -1,0 +1,201 @@
+/*
+ * numbers.c -- out/numbers.tsv (every printed number of a build) and the
+ * change report that compares a build with the previous one.
+ *
+ * The file is the memory between builds: the report must work from what
+ * out/ holds, so a maintainer sees "h100-sxm 700B floor: 209 ms -> 175 ms
+ * (chips)" right after editing data/hardware.yaml.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "lesson.h"
+#include "site.h"
+#include "site_int.h"
+#include "tmpl.h"
+#include "util.h"
+
+/* Tabs and line ends would break the file's lines and columns. */
+static char *
+S_clean(const char *s)
+{
+	char *c = xstrdup(s != NULL ? s : ""), *p;
+
+	for (p = c; *p != '\0'; p++)
+		if (*p == '\t' || *p == '\n' || *p == '\r')
+			*p = ' ';
+	return c;
+}
+
+static void
+S_push(struct num **v, size_t *n, const char *id, const char *label,
+    const char *value, const char *pages)
+{
+	struct num *x;
+
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	x = &(*v)[(*n)++];
+	x->id = S_clean(id);
+	x->label = S_clean(label);
+	x->value = S_clean(value);
+	x->pages = S_clean(pages);
+}
+
+void
+site_num_add(struct site *s, const char *id, const char *label, const char *value,
+    const char *page)
+{
+	S_push(&s->nums, &s->nnums, id, label, value, page);
+}
+
+static void
+S_free_nums(struct num *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].label);
+		free(v[i].value);
+		free(v[i].pages);
+	}
+	free(v);
+}
+
+void
+site_nums_free(struct site *s)
+{
+	size_t i;
+
+	S_free_nums(s->nums, s->nnums);
+	s->nums = NULL;
+	s->nnums = 0;
+	for (i = 0; i < s->nreport; i++)
+		free(s->report[i]);
+	free(s->report);
+	s->report = NULL;
+	s->nreport = 0;
+	tval_free(s->ref_deriv);
+	s->ref_deriv = NULL;
+}
+
+static void
+S_lesson_nums(const struct lesson *l, struct num **v, size_t *n)
+{
+	size_t i;
+
+	for (i = 0; i < l->nrecs; i++) {
+		const struct expr_record *r = &l->recs[i];
+		const char *hw = r->nterms > 0 && r->terms[0].scen != NULL &&
+		    r->terms[0].scen->hw != NULL ? r->terms[0].scen->hw->id : NULL;
+		char *label = hw != NULL ? xasprintf("%s %s", hw, r->text) : xstrdup(r->text);
+
+		S_push(v, n, r->id, label, r->formatted, l->slug);
+		free(label);
+	}
+}
+
+/* The previous build's numbers (none when the file is absent). */
+static void
+S_read_prev(const char *path, struct num **v, size_t *n)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	*v = NULL;
+	*n = 0;
+	if (fp == NULL)
+		return;
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		char *f[4], *p = line;
+		size_t k;
+
+		if (line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		if (line[0] == '#')
+			continue;
+		for (k = 0; k < 4; k++) {
+			f[k] = p;
+			if (k < 3) {
+				if ((p = strchr(p, '\t')) == NULL)
+					break;
+				*p++ = '\0';
+			}
+		}
+		if (k == 4)
+			S_push(v, n, f[0], f[1], f[2], f[3]);
+	}
+	free(line);
+	fclose(fp);
+}
+
+static int
+S_cmp_id(const void *a, const void *b)
+{
+	return strcmp(((const struct num *)a)->id, ((const struct num *)b)->id);
+}
+
+int
+site_write_numbers(struct site *s)
+{
+	struct num *all = NULL, *prev, *sorted;
+	size_t n = 0, nprev, i;
+	struct buf b;
+	char *path;
+	int rc;
+
+	for (i = 0; i < s->npages; i++)
+		S_lesson_nums(s->pages[i].l, &all, &n);
+	if (s->have_answers)
+		S_lesson_nums(s->answers.l, &all, &n);
+	for (i = 0; i < s->nnums; i++)
+		S_push(&all, &n, s->nums[i].id, s->nums[i].label, s->nums[i].value,
+		    s->nums[i].pages);
+	S_free_nums(s->nums, s->nnums);
+	s->nums = all;
+	s->nnums = n;
+
+	buf_init(&b);
+	buf_puts(&b, "# id\tlabel\tvalue\tpages\n");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s\t%s\t%s\t%s\n", all[i].id, all[i].label, all[i].value,
+		    all[i].pages);
+	rc = site_stage_write(s->stage, "numbers.tsv", b.data, b.len);
+	buf_free(&b);
+
+	path = xasprintf("%s/numbers.tsv", s->o->out_dir);
+	S_read_prev(path, &prev, &nprev);
+	free(path);
+	if (nprev > 0) {
+		sorted = prev;
+		qsort(sorted, nprev, sizeof(*sorted), S_cmp_id);
+		for (i = 0; i < n; i++) {
+			struct num *old = bsearch(&all[i], sorted, nprev, sizeof(*sorted), S_cmp_id);
+
+			if (old == NULL || strcmp(old->value, all[i].value) == 0)
+				continue;
+			s->report = xreallocarray(s->report, s->nreport + 1, sizeof(*s->report));
+			s->report[s->nreport++] = xasprintf("%s: %s -> %s (%s)", all[i].label,
+			    old->value, all[i].value, all[i].pages);
+		}
+	}
+	S_free_nums(prev, nprev);
+	site_stage_counts(s->stage, &s->files_changed, &s->files_kept);
+	return rc;
+}
+
+void
+site_report(const struct site *s, FILE *fp)
+{
+	size_t i;
+
+	for (i = 0; i < s->nreport; i++)
+		fprintf(fp, "%s\n", s->report[i]);
+	fprintf(fp, "site: %zu number%s changed; %zu file%s written, %zu unchanged\n",
+	    s->nreport, s->nreport == 1 ? "" : "s", s->files_changed,
+	    s->files_changed == 1 ? "" : "s", s->files_kept);
+}

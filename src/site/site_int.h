@@ -1,0 +1,80 @@
+/*
+ * site_int.h -- what the files of src/site share (not a public contract).
+ */
+#ifndef INFERBOOK_SITE_INT_H
+#define INFERBOOK_SITE_INT_H
+
+#include <stdio.h>
+#include "data.h"
+#include "html.h"
+#include "site.h"
+#include "util.h"
+
+#define SITE_TITLE "How LLM inference works, and what it costs"
+#define SITE_DESCRIPTION "A plain-language explainer of why language models write one token at a time, " \
+	"why serving many users is cheap and long answers are not, with every number computed from chip and model data."
+
+struct chart_fig;
+struct lesson;
+struct tmpl;
+struct tval;
+
+struct chartjob {
+	char *file;			/* "SLUG-FIGURE-SCENARIO": charts/FILE.svg */
+	struct chart_fig *fig;
+	struct buf svg, png, csv;
+	int rc;
+};
+
+struct page {
+	struct lesson *l;
+	char *md;			/* expanded Markdown */
+	char *html;			/* rendered body */
+	struct html_doc doc;
+};
+
+/* One printed number (a line of numbers.tsv). */
+struct num {
+	char *id;			/* stable across builds */
+	char *label;			/* "h100-sxm 700B floor" */
+	char *value;			/* as printed: "209 ms" */
+	char *pages;			/* "03-bandwidth-bound, chips" */
+};
+
+struct site {
+	const struct site_opts *o;
+	struct data_set set;
+	int have_set;
+	struct page *pages;		/* lessons, in order */
+	size_t npages;
+	struct page answers;
+	int have_answers;
+	struct chartjob *charts;
+	size_t ncharts;
+	struct num *nums;		/* this build */
+	size_t nnums;
+	char **report;			/* lines of the change report */
+	size_t nreport;
+	size_t files_changed, files_kept;
+	struct tval *ref_deriv;		/* derivation groups of the reference pages */
+	struct site_stage *stage;
+	struct tmpl **tmpls;
+	char **tmpl_names;
+	size_t ntmpls;
+};
+
+/* Renders body template + layout over ctx (freed) into the stage as file. */
+int site_page(struct site *s, const char *file, const char *body,
+    struct tval *ctx, const char *current);
+/* chips.html and models.html (adds their numbers to s->nums). */
+int site_write_reference(struct site *s);
+/* derivations.html. */
+int site_write_derivations(struct site *s);
+/* numbers.tsv, and the comparison with the previous build's. */
+int site_write_numbers(struct site *s);
+void site_report(const struct site *s, FILE *fp);
+void site_num_add(struct site *s, const char *id, const char *label,
+    const char *value, const char *page);
+void site_nums_free(struct site *s);
+
+#endif
