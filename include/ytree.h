@@ -18,6 +18,11 @@
 
 #define YTREE_MAX_DEPTH 32
 #define YTREE_MAX_NODES 200000
+/* Plausibility bound on every number (|v|): the largest real figure is a
+ * context of ~1e7 tokens or a price tier of ~1e6; 1e15 leaves room and
+ * keeps every product calc forms far from overflow (1e308 parses finite
+ * but would not survive scaling to SI). */
+#define YTREE_MAX_NUMBER 1e15
 
 enum ynode_kind { YNODE_SCALAR, YNODE_SEQ, YNODE_MAP };
 
@@ -47,8 +52,8 @@ const char *ytree_kind_name(enum ynode_kind k);
 
 /* Scalar conversions: each prints an error naming `what` (the field) at the
  * node and returns -1 on failure.
- *  ytree_number: finite double (rejects NaN, inf, and values that overflow,
- *                e.g. 1e309); ytree_positive additionally requires > 0,
+ *  ytree_number: finite double (rejects NaN, inf, values that overflow,
+ *                e.g. 1e309, and |v| > YTREE_MAX_NUMBER); ytree_positive additionally requires > 0,
  *                ytree_nonneg >= 0.
  *  ytree_integer: an integral number in [min, max].
  *  ytree_string: any scalar (borrowed pointer into the tree). */

@@ -482,6 +482,13 @@ ytree_number(const struct ynode *n, const char *what, double *out)
 	}
 	switch (S_parse_number(n->value, &v)) {
 	case S_NUM_OK:
+		/* A finite 1e308 still overflows once scaled to SI or multiplied
+		 * in calc: no figure of this tool comes near the bound. */
+		if (fabs(v) > YTREE_MAX_NUMBER) {
+			diag_error(&n->pos, "%s is implausibly large, got %s (the limit is %g)",
+			    what, n->value, YTREE_MAX_NUMBER);
+			return -1;
+		}
 		*out = v;
 		return 0;
 	case S_NUM_NONFINITE:

@@ -37,6 +37,64 @@ S_is_marker(const char *s, size_t n, int closing)
 	    (closing && n == 3 && memcmp(s, "...", 3) == 0);
 }
 
+/*
+ * The file must be UTF-8 text without NUL bytes (as the data files must):
+ * a stray Latin-1 byte would otherwise reach the page as U+FFFD, or a NUL
+ * cut the text short.  Prints an error at the first bad byte (the column
+ * counts characters) and returns -1.
+ */
+static int
+S_check_utf8(const char *path, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	struct srcpos pos = { path, 1, 1 };
+	size_t i = 0, k, n;
+	unsigned long cp;
+
+	while (i < len) {
+		if (u[i] == '\n') {
+			pos.line++;
+			pos.col = 1;
+			i++;
+			continue;
+		}
+		if (u[i] == 0) {
+			diag_error(&pos, "a NUL byte (the file must be UTF-8 text)");
+			return -1;
+		}
+		if (u[i] < 0x80) {
+			n = 1;
+			cp = u[i];
+		} else if (u[i] >= 0xc2 && u[i] <= 0xdf) {
+			n = 2;
+			cp = u[i] & 0x1f;
+		} else if (u[i] >= 0xe0 && u[i] <= 0xef) {
+			n = 3;
+			cp = u[i] & 0x0f;
+		} else if (u[i] >= 0xf0 && u[i] <= 0xf4) {
+			n = 4;
+			cp = u[i] & 0x07;
+		} else
+			n = 0;
+		for (k = 1; n > 0 && k < n; k++) {
+			if (i + k >= len || (u[i + k] & 0xc0) != 0x80)
+				n = 0;
+			else
+				cp = cp << 6 | (u[i + k] & 0x3f);
+		}
+		/* Overlong forms, surrogates and values past U+10FFFF. */
+		if (n == 0 || (n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (n == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
+			diag_error(&pos, "invalid UTF-8 byte 0x%02x (the file must be UTF-8 text)",
+			    u[i]);
+			return -1;
+		}
+		i += n;
+		pos.col++;
+	}
+	return 0;
+}
+
 static int
 S_valid_id(const char *s, size_t max)
 {
@@ -286,7 +344,8 @@ lesson_load(const char *path, const struct data_set *set, struct lesson **out)
 	l->pos.file = l->path;
 	l->pos.line = l->pos.col = 1;
 	l->set = set;
-	if (util_read_file(path, &l->text, &len) == -1)
+	if (util_read_file(path, &l->text, &len) == -1 ||
+	    S_check_utf8(l->path, l->text, len) == -1)
 		goto fail;
 	i = S_line(l->text, len, 0, &ll);
 	if (!S_is_marker(l->text, ll, 0)) {

@@ -1,0 +1,85 @@
+# The bad-input corpus (tests/bad/README.md): every case must be refused
+# with exit status 1 and exactly the diagnostic in its `expected` file
+# (make regen rewrites them; review the diff).
+#
+#   tests/bad/data/NAME/     files that replace tests/bad/base/*.yaml (a file
+#                            `remove` lists base files to delete); run as
+#                            `inferbook check --data NAME` from a scratch folder
+#   tests/bad/lesson/NAME/   a lessons folder; `inferbook check --data
+#                            tests/bad/base --lessons tests/bad/lesson/NAME`
+#                            (the small base data: no warnings from data/)
+#   tests/bad/gen/NAME/      cases made at test time (too big to commit, or
+#                            symlinks): only `expected` is committed
+#   tests/bad/site/NAME/     lessons + templates for `inferbook site` (once
+#                            the site command takes --templates)
+
+# Copies the base data and the case's files to $TMP/bad/NAME.
+S_bad_stage() {
+	local name=$1 src=$2 d="$TMP/bad/$1" f
+	rm -rf "$d"; mkdir -p "$d"
+	cp tests/bad/base/*.yaml "$d"/
+	for f in "$src"/*; do
+		[ -e "$f" ] || continue
+		case ${f##*/} in
+		expected) ;;
+		remove) while read -r f; do rm -f "$d/$f"; done < "$src/remove" ;;
+		*) cp "$f" "$d"/ ;;
+		esac
+	done
+}
+
+# Checks data folder $TMP/bad/NAME, with the path printed relative.
+S_bad_check() {
+	(cd "$TMP/bad" && "$INFERBOOK" check --data "$1")
+}
+
+for t_case in tests/bad/data/*/; do
+	t_case=${t_case%/}; t_name=${t_case##*/}
+	S_bad_stage "$t_name" "$t_case"
+	golden "../bad/data/$t_name/expected" S_bad_check "$t_name"
+done
+
+for t_case in tests/bad/lesson/*/; do
+	t_case=${t_case%/}; t_name=${t_case##*/}
+	golden "../bad/lesson/$t_name/expected" "$INFERBOOK" check --data tests/bad/base --lessons "$t_case"
+done
+
+# ---- generated cases ----
+
+# A 50 MB hardware.yaml: refused by size before it is read (the reader caps
+# files at UTIL_MAX_FILE_BYTES), so quickly.
+S_bad_stage big-file tests/bad/gen/big-file
+head -c 50000000 /dev/zero | tr '\0' '#' > "$TMP/bad/big-file/hardware.yaml"
+t_t0=$(date +%s%N)
+golden ../bad/gen/big-file/expected S_bad_check big-file
+t_ms=$(( ($(date +%s%N) - t_t0) / 1000000 ))
+if [ "$t_ms" -lt 2000 ]; then ok; else fail "50 MB file took $t_ms ms (limit 2000)"; fi
+rm -f "$TMP/bad/big-file/hardware.yaml"
+
+# A hardware.yaml that is a folder.
+S_bad_stage file-is-dir tests/bad/gen/file-is-dir
+rm -f "$TMP/bad/file-is-dir/hardware.yaml"; mkdir "$TMP/bad/file-is-dir/hardware.yaml"
+golden ../bad/gen/file-is-dir/expected S_bad_check file-is-dir
+
+# The billion-laughs alias bomb (committed, tests/bad/data/alias-bomb) must
+# be refused quickly and in bounded memory: 9^9 nodes if it expanded.  The
+# memory cap is skipped under ASan, which reserves terabytes of address space.
+S_bad_stage alias-bomb tests/bad/data/alias-bomb
+t_t0=$(date +%s%N)
+if [ "${SAN:-}" = 1 ]; then
+	S_bad_check alias-bomb > "$TMP/out" 2>&1; t_rc=$?
+else
+	(ulimit -v 200000; S_bad_check alias-bomb) > "$TMP/out" 2>&1; t_rc=$?
+fi
+t_ms=$(( ($(date +%s%N) - t_t0) / 1000000 ))
+if [ "$t_rc" = 1 ] && [ "$t_ms" -lt 2000 ]; then ok
+else fail "alias bomb: exit $t_rc after $t_ms ms (want 1, under 2000 ms)"; cat "$TMP/out" >&2; fi
+
+# A lesson that is a symbolic link to a file outside the lessons folder
+# (a valid lesson, so only the link itself is wrong).
+mkdir -p "$TMP/bad/lessons-link/lessons"
+cp tests/bad/gen/symlink-lesson/outside.md "$TMP/bad/lessons-link/outside.md"
+ln -s ../outside.md "$TMP/bad/lessons-link/lessons/01-outside.md"
+S_bad_in() { local d=$1; shift; (cd "$d" && "$@"); }
+golden ../bad/gen/symlink-lesson/expected S_bad_in "$TMP/bad/lessons-link" \
+	"$INFERBOOK" check --data "$PWD/tests/bad/base" --lessons lessons
