@@ -1932,6 +1932,7 @@ pdf_book(const struct pdf_opts *o, const struct pdf_doc *docs, size_t n,
 		e->dest = dest;
 		e->indent = lvl == 0 ? 0 : 16;
 		e->before = lvl == 0 ? 9 : 1.5;
+		e->keep = lvl == 0;	/* a chapter entry not alone at a foot */
 		S_tl_plain(&t, &e->tl, h->plain, fd, t.tw - e->indent - 40,
 		    PANGO_ALIGN_LEFT);
 		e->whole_h = e->tl.height;
