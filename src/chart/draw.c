@@ -1034,10 +1034,19 @@ S_annot_labels(struct S_ctx *c)
 			double x0 = S_px(c, a->x), x1 = S_px(c, a->x2);
 			if (!isfinite(x0) || !isfinite(x1))
 				continue;
-			x = (x0 + x1) / 2;
-			cand[n++] = (struct S_rect){ x - w / 2, c->plot.y + 4, w, h };
-			cand[n++] = (struct S_rect){ x - w / 2, c->plot.y + c->plot.h - 4 - h, w, h };
-			cand[n++] = (struct S_rect){ fmin(x0, x1) + 4, c->plot.y + 4, w, h };
+			double xl = fmax(fmin(x0, x1), c->plot.x), xr = fmin(fmax(x0, x1), c->plot.x + c->plot.w);
+			double top = c->plot.y + 4, bot = c->plot.y + c->plot.h - 4 - h;
+			x = (xl + xr) / 2;
+			/* Inside the band when it is wide enough; else against
+			 * the plot's right edge or just outside the band. */
+			cand[n++] = (struct S_rect){ x - w / 2, top, w, h };
+			cand[n++] = (struct S_rect){ x - w / 2, bot, w, h };
+			cand[n++] = (struct S_rect){ xl + 4, top, w, h };
+			cand[n++] = (struct S_rect){ xl + 4, bot, w, h };
+			cand[n++] = (struct S_rect){ xr - 4 - w, top, w, h };
+			cand[n++] = (struct S_rect){ xr - 4 - w, bot, w, h };
+			cand[n++] = (struct S_rect){ xl - 4 - w, top, w, h };
+			cand[n++] = (struct S_rect){ xl - 4 - w, bot, w, h };
 			break;
 		}
 		}

@@ -778,7 +778,7 @@ static int
 S_scale_out(const struct data_set *set, const struct data_scenario *base, struct chart_fig *f)
 {
 	const struct calc_scenario *b = &base->sc;
-	double x[7], with[7], without[7], best = 0, bestn = 1, nfit = 0;
+	double x[7], with[7], without[7], comm[7], best = 0, bestn = 1, nfit = 0;
 	size_t i;
 	char a1[32], a2[32], a3[32], a4[32], lab[96];
 	char *alt;
@@ -792,6 +792,8 @@ S_scale_out(const struct data_set *set, const struct data_scenario *base, struct
 		S_run(b, b->batch, b->context, x[i], &r);
 		with[i] = r.tokens_per_s_per_user;
 		without[i] = 1 / fmax(r.t_memory_s, r.t_compute_s);
+		/* The wall: no step is shorter than its all-reduces. */
+		comm[i] = r.t_comm_s > 0 ? 1 / r.t_comm_s : NAN;
 		if (!r.fits)
 			nfit = x[i];
 		if (r.fits && with[i] > best) {
@@ -805,6 +807,8 @@ S_scale_out(const struct data_set *set, const struct data_scenario *base, struct
 	f->x.hi = 80;
 	chart_fig_series(f, CHART_SERIES_LINE, "Without communication (ideal)", 1, x, without, 7);
 	chart_fig_series(f, CHART_SERIES_LINE, "With all-reduce time", 0, x, with, 7)->emphasis = 1;
+	chart_fig_series(f, CHART_SERIES_LINE, "Limit set by the all-reduces alone", CHART_STYLE_GREY,
+	    x, comm, 7);
 	if (nfit > 0) {
 		snprintf(lab, sizeof(lab), "weights do not fit");
 		chart_fig_annot(f, CHART_ANNOT_REGION, 0.8, NAN, nfit * 1.41421356, -1, lab);

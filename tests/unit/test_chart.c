@@ -555,6 +555,122 @@ START_TEST(test_every_figure_on_another_scenario)
 }
 END_TEST
 
+/* ---- the figures the lessons ask for, from their own scenarios ---- */
+
+#include <pthread.h>
+#include "ytree.h"
+
+/* The lessons' scenarios as they are written in their front matter. */
+static const char S_lesson_yaml[] =
+	"sheet: { model: llama-3.1-405b, hardware: h100-sxm, weights: fp8,\n"
+	"         override: { params_b: 700, active_params_b: 700 } }\n"
+	"real: { model: llama-3.1-70b, hardware: h100-sxm, weights: fp8, kv: fp8, chips: 8,\n"
+	"        batch: 64, context: 4096, mbu: 0.8, mfu: 0.5 }\n"
+	"moe: { model: deepseek-v3, hardware: h100-sxm, weights: bf16 }\n"
+	"long: { model: llama-3.1-405b, hardware: h200-sxm, weights: fp8, kv: fp8, chips: 8,\n"
+	"        batch: 8, context: 4096, mbu: 0.8, mfu: 0.5 }\n";
+
+static const struct {
+	const char *fig, *scen;
+} S_lesson_figs[] = {
+	{ "chips", "sheet" }, { "roofline", "sheet" }, { "step-time", "real" },
+	{ "frontier", "real" }, { "moe", "moe" }, { "bytes-vs-context", "real" },
+	{ "capacity", "real" }, { "bytes-vs-context", "long" }, { "cost-vs-context", "long" },
+	{ "output-input", "real" }, { "scale-out", "real" },
+};
+
+START_TEST(test_lesson_scenarios_build_every_figure)
+{
+	struct ynode *root = NULL;
+	size_t i;
+
+	S_load();
+	ck_assert_int_eq(ytree_parse("lesson.yaml", S_lesson_yaml, strlen(S_lesson_yaml), 0, &root), 0);
+	for (i = 0; i < sizeof(S_lesson_figs) / sizeof(S_lesson_figs[0]); i++) {
+		struct data_scenario *sc = xcalloc(1, sizeof(*sc));
+		struct chart_fig *f = NULL;
+		struct buf png;
+		const char *nm = S_lesson_figs[i].scen;
+		ck_assert_int_eq(data_scenario_parse(&S_set, nm, ytree_get(root, nm), sc), 0);
+		ck_assert_msg(chart_build(S_lesson_figs[i].fig, &S_set, sc, &f) == 0, "%s %s",
+		    S_lesson_figs[i].fig, nm);
+		ck_assert_uint_gt(f->nseries, 0);
+		buf_init(&png);
+		ck_assert_int_eq(chart_png(f, 2, &png), 0);
+		if (getenv("CHART_PNG_DIR") != NULL) {
+			char *fn = xasprintf("lesson-%s-%s", S_lesson_figs[i].fig, nm);
+			S_maybe_write(fn, "png", &png);
+			free(fn);
+		}
+		buf_free(&png);
+		chart_fig_free(f);
+		data_scenario_free(sc);
+		free(sc);
+	}
+	ytree_free(root);
+}
+END_TEST
+
+/* The site draws figures on several threads at once: each SVG and PNG
+ * must come out as it does alone. */
+struct S_thr {
+	const struct chart_fig *f;
+	struct buf svg, png;
+};
+
+static void *
+S_thr_draw(void *arg)
+{
+	struct S_thr *t = arg;
+
+	buf_init(&t->svg);
+	buf_init(&t->png);
+	if (chart_svg(t->f, &t->svg) != 0 || chart_png(t->f, 2, &t->png) != 0)
+		return arg;
+	return NULL;
+}
+
+START_TEST(test_drawing_on_threads_gives_the_same_bytes)
+{
+	struct data_scenario base;
+	struct chart_fig *f[2];
+	struct S_thr t[6];
+	pthread_t th[6];
+	struct buf svg[2], png[2];
+	size_t i;
+
+	S_golden_base(&base);
+	ck_assert_int_eq(chart_build("roofline", &S_set, &base, &f[0]), 0);
+	ck_assert_int_eq(chart_build("chips", &S_set, &base, &f[1]), 0);
+	for (i = 0; i < 2; i++) {
+		buf_init(&svg[i]);
+		buf_init(&png[i]);
+		ck_assert_int_eq(chart_svg(f[i], &svg[i]), 0);
+		ck_assert_int_eq(chart_png(f[i], 2, &png[i]), 0);
+	}
+	for (i = 0; i < 6; i++) {
+		t[i].f = f[i % 2];
+		ck_assert_int_eq(pthread_create(&th[i], NULL, S_thr_draw, &t[i]), 0);
+	}
+	for (i = 0; i < 6; i++) {
+		void *rv;
+		ck_assert_int_eq(pthread_join(th[i], &rv), 0);
+		ck_assert_ptr_null(rv);
+		ck_assert_uint_eq(t[i].svg.len, svg[i % 2].len);
+		ck_assert_int_eq(memcmp(t[i].svg.data, svg[i % 2].data, t[i].svg.len), 0);
+		ck_assert_uint_eq(t[i].png.len, png[i % 2].len);
+		ck_assert_int_eq(memcmp(t[i].png.data, png[i % 2].data, t[i].png.len), 0);
+		buf_free(&t[i].svg);
+		buf_free(&t[i].png);
+	}
+	for (i = 0; i < 2; i++) {
+		buf_free(&svg[i]);
+		buf_free(&png[i]);
+		chart_fig_free(f[i]);
+	}
+}
+END_TEST
+
 Suite *chart_suite(void);
 
 Suite *
@@ -579,6 +695,8 @@ chart_suite(void)
 	tcase_add_test(tc, test_alt_text_states_key_numbers);
 	tcase_add_test(tc, test_build_fails_on_unknown_name_and_missing_price);
 	tcase_add_test(tc, test_every_figure_on_another_scenario);
+	tcase_add_test(tc, test_lesson_scenarios_build_every_figure);
+	tcase_add_test(tc, test_drawing_on_threads_gives_the_same_bytes);
 	suite_add_tcase(s, tc);
 	return s;
 }
