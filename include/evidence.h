@@ -11,8 +11,9 @@
  *    (unknown keys, bad numbers, unknown model/chip ids, a setup the calc
  *    core cannot compute) and it returns -1 storing nothing; on success it
  *    returns 0 and hangs the measurements on set->ext (set->ext_free frees
- *    them with data_free()).  Call it once, after data_load() succeeded
- *    and before anything else claims set->ext.
+ *    them with data_free()).  Call it after data_load() succeeded; a
+ *    second call on the same set does nothing and returns 0.  It is an
+ *    error if another module already holds set->ext.
  *  - Units: `measured` and `predicted` are SI in the metric's unit:
  *    tokens/s for the two rates, seconds per token for ms_per_token (the
  *    YAML writes milliseconds).

@@ -173,6 +173,16 @@ evidence_load(struct data_set *set)
 	size_t len, i, j;
 	int bad = 0;
 
+	/* Loaded already (check and site may both ask): nothing to do. */
+	if (set->ext != NULL && set->ext_free == S_set_free)
+		return 0;
+	if (set->ext != NULL) {
+		struct srcpos pos = { set->dir, 0, 0 };
+
+		diag_error(&pos, "measurements: the data set's extension slot is "
+		    "already taken");
+		return -1;
+	}
 	path = xasprintf("%s/measurements.yaml", set->dir);
 	if (stat(path, &st) == -1) {
 		free(path);
