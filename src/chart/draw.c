@@ -1018,16 +1018,17 @@ S_annot_labels(struct S_ctx *c)
 			if (!S_in_range(&c->f->y, a->y))
 				continue;
 			y = S_py(c, a->y);
+			/* On the line itself, its white box interrupting it:
+			 * with several close reference lines a label above or
+			 * below one would sit as near to its neighbour. */
+			for (int r = 0; r < 6; r++) {
+				double xx = c->plot.x + c->plot.w - 4 - w - r * (c->plot.w - w - 8) / 5;
+				cand[n++] = (struct S_rect){ xx, y - h / 2, w, h };
+			}
 			for (int r = 0; r < 6; r++) {
 				double xx = c->plot.x + c->plot.w - 4 - w - r * (c->plot.w - w - 8) / 5;
 				cand[n++] = (struct S_rect){ xx, y - 2 - h, w, h };
 				cand[n++] = (struct S_rect){ xx, y + 2, w, h };
-			}
-			/* Between close neighbours: on the line itself, its
-			 * white box interrupting it. */
-			for (int r = 0; r < 6; r++) {
-				double xx = c->plot.x + c->plot.w - 4 - w - r * (c->plot.w - w - 8) / 5;
-				cand[n++] = (struct S_rect){ xx, y - h / 2, w, h };
 			}
 			break;
 		case CHART_ANNOT_REGION: {
