@@ -1,19 +1,13 @@
 /*
- * site.c -- `inferbook site`: options in, site_build() out.
- * (Placeholder until the site module lands: validates the data and
- * publishes an index page atomically.)
+ * site.c -- `inferbook site`: options in, site_build() out (site.h).
  */
-#include <sys/stat.h>
-
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "data.h"
-#include "diag.h"
+#include "site.h"
 #include "util.h"
 
 int
@@ -22,51 +16,61 @@ cli_site(int argc, char *argv[])
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "data", required_argument, NULL, 'd' },
+		{ "lessons", required_argument, NULL, 'l' },
+		{ "templates", required_argument, NULL, 't' },
+		{ "paper", required_argument, NULL, 'p' },
+		{ "answers", required_argument, NULL, 'a' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "no-pdf", no_argument, NULL, 'P' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *outdir = "out", *dir = NULL;
-	struct data_set set;
-	char *tmp, *path;
-	FILE *fp;
-	int c;
+	const char *data = NULL, *lessons = NULL, *templates = NULL;
+	struct site_opts o;
+	char *d, *l, *t, *end;
+	int c, rc;
 
+	site_opts_defaults(&o);
+	o.pdf = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': outdir = optarg; break;
-		case 'd': dir = optarg; break;
-		default: return 2;
+		case 'o': o.out_dir = optarg; break;
+		case 'd': data = optarg; break;
+		case 'l': lessons = optarg; break;
+		case 't': templates = optarg; break;
+		case 'p': o.paper = optarg; break;
+		case 'a': o.answers = optarg; break;
+		case 'P': o.pdf = 0; break;
+		case 'q': o.quiet = 1; break;
+		case 'j':
+			o.jobs = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || o.jobs < 1 || o.jobs > 256) {
+				fprintf(stderr, "inferbook: site: --jobs wants a number from 1 to 256\n");
+				return 2;
+			}
+			break;
+		default:
+			fprintf(stderr, "usage: inferbook site [--out DIR] [--data DIR] [--lessons DIR] "
+			    "[--templates DIR] [--paper a4|letter] [--answers none|inline|appendix] "
+			    "[--jobs N] [--no-pdf] [--quiet]\n");
+			return 2;
 		}
 	}
-	if (data_load(cli_default_dir(dir, "data"), &set) != 0)
-		return 1;
-	tmp = xasprintf("%s.tmp", outdir);
-	mkdir(tmp, 0755);
-	path = xasprintf("%s/index.html", tmp);
-	if ((fp = fopen(path, "w")) == NULL) {
-		perror(path);
-		return 1;
+	if (optind != argc) {
+		fprintf(stderr, "inferbook: site: unexpected argument '%s'\n", argv[optind]);
+		return 2;
 	}
-	fprintf(fp, "<!doctype html><html lang=en><meta charset=utf-8>"
-	    "<title>inferbook</title><p>%zu chips, %zu models.</p></html>\n",
-	    set.nhw, set.nmodels);
-	fclose(fp);
-	data_free(&set);
-	{
-		char *old = xasprintf("%s.old", outdir);
-		char *cmd = xasprintf("rm -rf '%s'", old);
-
-		rename(outdir, old);
-		if (rename(tmp, outdir) != 0) {
-			perror(outdir);
-			return 1;
-		}
-		if (system(cmd) != 0)
-			return 1;
-		free(old);
-		free(cmd);
-	}
-	free(tmp);
-	free(path);
-	return 0;
+	/* cli_default_dir() answers in one static buffer: keep copies. */
+	d = xstrdup(cli_default_dir(data, "data"));
+	l = xstrdup(cli_default_dir(lessons, "lessons"));
+	t = xstrdup(cli_default_dir(templates, "templates"));
+	o.data_dir = d;
+	o.lessons_dir = l;
+	o.templates_dir = t;
+	rc = site_build(&o) == 0 ? 0 : 1;
+	free(d);
+	free(l);
+	free(t);
+	return rc;
 }

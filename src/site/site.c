@@ -658,7 +658,8 @@ site_build(const struct site_opts *o)
 		goto out;
 	if (S_draw_charts(&s) != 0 || S_write_lessons(&s) != 0 || S_write_index(&s) != 0 ||
 	    site_write_reference(&s) != 0 || site_write_derivations(&s) != 0 ||
-	    S_copy_static(&s) != 0 || site_write_numbers(&s) != 0)
+	    S_copy_static(&s) != 0 || (o->pdf && site_write_pdfs(&s) != 0) ||
+	    site_write_numbers(&s) != 0)
 		goto out;
 	if (site_stage_commit(s.stage) != 0) {
 		s.stage = NULL;

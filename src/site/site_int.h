@@ -73,6 +73,8 @@ int site_write_derivations(struct site *s);
 /* numbers.tsv, and the comparison with the previous build's. */
 int site_write_numbers(struct site *s);
 void site_report(const struct site *s, FILE *fp);
+/* explainer.pdf and handouts/SLUG.pdf. */
+int site_write_pdfs(struct site *s);
 void site_num_add(struct site *s, const char *id, const char *label,
     const char *value, const char *page);
 void site_nums_free(struct site *s);
