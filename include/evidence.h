@@ -94,4 +94,15 @@ struct evidence_row {
  * sets *rows (caller frees with free(); NULL when the count is 0). */
 size_t evidence_rows(const struct data_set *set, struct evidence_row **rows);
 
+/*
+ * Appends the page's table as GitHub-flavoured Markdown to *out: one row
+ * per measurement (name, system, predicted, measured, fraction reached,
+ * what bounds the prediction, the honest note), numbers to 3 significant
+ * digits (whole numbers from 100 up, with thousands separators), '|' and
+ * other Markdown punctuation in the text escaped.  Appends nothing when
+ * there are no measurements.  Deterministic, locale-independent.
+ */
+struct buf;
+void evidence_table_markdown(const struct data_set *set, struct buf *out);
+
 #endif

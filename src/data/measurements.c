@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include "calc.h"
@@ -304,4 +305,90 @@ evidence_rows(const struct data_set *set, struct evidence_row **rows)
 	for (i = 0; i < es->n; i++)
 		S_row(&es->meas[i], &(*rows)[i]);
 	return es->n;
+}
+
+/* ---- The page's table ---- */
+
+/* Predictions: 3 significant digits below 100, whole numbers with
+ * thousands separators from 100 up (as the lessons print numbers).
+ * Measurements (exact != 0) keep the digits their source printed: 4
+ * significant digits below 1,000. */
+static void
+S_num(struct buf *b, double v, int exact)
+{
+	char tmp[64];
+	size_t i, len, lead;
+
+	if (v < (exact ? 1000 : 100)) {
+		util_fmt_g(tmp, sizeof(tmp), exact ? 4 : 3, v);
+		buf_puts(b, tmp);
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%.0f", v);
+	len = strlen(tmp);
+	lead = len % 3 ? len % 3 : 3;
+	for (i = 0; i < len; i++) {
+		if (i >= lead && (i - lead) % 3 == 0)
+			buf_putc(b, ',');
+		buf_putc(b, tmp[i]);
+	}
+}
+
+static void
+S_value(struct buf *b, enum evidence_metric m, double v, int exact)
+{
+	if (m == EVIDENCE_S_PER_TOKEN) {
+		S_num(b, v * 1e3, exact);
+		buf_puts(b, " ms/token");
+	} else {
+		S_num(b, v, exact);
+		buf_puts(b, m == EVIDENCE_OUTPUT_TOKENS_PER_S ?
+		    " tokens/s" : " tokens/s per user");
+	}
+}
+
+/* Text from data/ must never become Markdown or break the table. */
+static void
+S_text(struct buf *b, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		if (strchr("\\`*_{}[]<>()#+!|~", *s) != NULL)
+			buf_putc(b, '\\');
+		buf_putc(b, *s == '\n' ? ' ' : *s);
+	}
+}
+
+void
+evidence_table_markdown(const struct data_set *set, struct buf *out)
+{
+	struct evidence_row *rows;
+	size_t n, i;
+
+	if ((n = evidence_rows(set, &rows)) == 0)
+		return;
+	buf_puts(out, "| Measurement | Predicted (roofline) | Measured | Reached | "
+	    "Limited by | What the roofline leaves out |\n"
+	    "|---|--:|--:|--:|---|---|\n");
+	for (i = 0; i < n; i++) {
+		const struct evidence_row *r = &rows[i];
+		const struct evidence_meas *m = r->meas;
+
+		buf_puts(out, "| ");
+		S_text(out, m->name);
+		if (m->system != NULL) {
+			buf_puts(out, " (");
+			S_text(out, m->system);
+			buf_puts(out, ")");
+		}
+		buf_puts(out, " | ");
+		S_value(out, m->metric, r->predicted, 0);
+		buf_puts(out, " | ");
+		S_value(out, m->metric, r->measured, 1);
+		buf_printf(out, " | %.0f%% | %s%s | ", 100 * r->achieved,
+		    r->bound == CALC_BOUND_MEMORY ? "memory bandwidth" : "arithmetic",
+		    r->prefill_counted ? " (prefill counted)" : "");
+		S_text(out, m->notes);
+		buf_puts(out, " |\n");
+	}
+	free(rows);
 }

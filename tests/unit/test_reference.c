@@ -518,7 +518,33 @@ START_TEST(test_measurements_give_the_known_utilisations)
 	ck_assert(r->batch == r->decode.max_batch_in_memory || r->batch == 1);
 	ck_assert_int_eq(r->prefill_counted, 1);
 	ck_assert(r->achieved > 0 && r->achieved < 1);
+	/* A second load is a no-op, not a leak or an error. */
+	ck_assert_int_eq(evidence_load(&set), 0);
 	free(rows);
+	data_free(&set);
+}
+END_TEST
+
+START_TEST(test_table_rows_print_prediction_measurement_and_fraction)
+{
+	struct data_set set;
+	struct buf b;
+
+	ck_assert_int_eq(data_load(S_DATA, &set), 0);
+	ck_assert_int_eq(evidence_load(&set), 0);
+	buf_init(&b);
+	evidence_table_markdown(&set, &b);
+	ck_assert_msg(strncmp(b.data, "| Measurement | Predicted (roofline) | "
+	    "Measured | Reached | Limited by | What the roofline leaves out |\n"
+	    "|---|--:|--:|--:|---|---|\n| gpt-fast, Llama 2 7B, one A100 80GB, "
+	    "batch 1 (gpt-fast \\(PyTorch, torch.compile\\), bf16, 5-token "
+	    "prompt, 200 new tokens; the GPU power-limited to 330 W) | "
+	    "151 tokens/s per user | 104.9 tokens/s per user | 69% | memory "
+	    "bandwidth | ", 300) == 0, "%.400s", b.data);
+	/* Whole numbers from 100 up get separators; times print in ms. */
+	ck_assert_ptr_nonnull(strstr(b.data, " | 24,525 tokens/s | "));
+	ck_assert_ptr_nonnull(strstr(b.data, " | 22 ms/token | 74% | "));
+	buf_free(&b);
 	data_free(&set);
 }
 END_TEST
@@ -558,6 +584,7 @@ reference_suite(void)
 	tcase_add_test(tc, test_runner_fails_wrong_and_unexplained_cases);
 	suite_add_tcase(s, tc);
 	tcase_add_test(ev, test_measurements_give_the_known_utilisations);
+	tcase_add_test(ev, test_table_rows_print_prediction_measurement_and_fraction);
 	tcase_add_test(ev, test_bad_measurements_are_errors_at_their_lines);
 	suite_add_tcase(s, ev);
 	return s;
