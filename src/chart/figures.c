@@ -901,6 +901,7 @@ S_moe(const struct data_set *set, const struct data_scenario *base, struct chart
 	chart_fig_text(f, "Weight bytes a mixture-of-experts model moves per decode step: each "
 	    "sequence picks its own experts, so a batch soon touches nearly all of them "
 	    "(uniform routing).", alt);
+	free(alt);
 	return 0;
 }
 

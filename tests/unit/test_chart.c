@@ -15,6 +15,16 @@
 #include "chart.h"
 #include "util.h"
 
+/* pango keeps fontconfig's configuration for the life of the process;
+ * under SAN=1 LeakSanitizer would report it after every suite that lays
+ * out text.  Weak, like the same hook in test_pdf.c (either may win). */
+const char *__lsan_default_suppressions(void);
+__attribute__((weak)) const char *
+__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
+
 /* ---- numbers and ticks ---- */
 
 static const char *
