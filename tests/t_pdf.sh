@@ -2,7 +2,7 @@
 # writes PDFs, the documents come from the pdf unit suite, which writes the
 # fixtures (tests/fixtures/pdf/) as PDFs into $INFERBOOK_PDF_OUT.
 
-pdf_units="$(dirname "$INFERBOOK")/unit-tests"
+pdf_units="${PDF_UNITS:-$(dirname "$INFERBOOK")/unit-tests}"
 if ! command -v pdfinfo >/dev/null 2>&1; then
 	fail "poppler-utils (pdfinfo, pdffonts, pdftotext) are not installed"
 elif [ ! -x "$pdf_units" ]; then
@@ -103,4 +103,53 @@ else
 	if pdftotext -f 3 -l 3 -layout "$P/book-a4-none.pdf" - |
 	    grep -q 'What a token costs *7$'; then ok
 	else fail "TOC entry 'What a token costs ... 7' missing"; fi
+fi
+
+# The site's PDFs (once `inferbook site` writes them): the book and one
+# handout per lesson hold every number the lesson pages show.
+pdf_site_numbers() { # pdf pages-regex: prints the values missing from the pdf
+	pdftotext "$1" - | tr -d ' \t\n\f' > "$TMP/site.txt"
+	awk -F'\t' -v want="$2" '
+		NR == FNR { text = text $0; next }
+		FNR == 1 || $4 !~ want { next }
+		{ v = $3; gsub(/[ \t]/, "", v); if (index(text, v) == 0) print $3 }' \
+	    "$TMP/site.txt" "$3"
+}
+SITE=$TMP/site
+if "$INFERBOOK" site --out "$SITE" --quiet > "$TMP/site.log" 2>&1 &&
+    [ -f "$SITE/explainer.pdf" ]; then
+	pdf_expect "site book size" "$(pdf_info "$SITE/explainer.pdf" 'Page size')" \
+	    "595.276 x 841.89 pts (A4)"
+	lessons=$(awk -F'\t' 'NR > 1 && $4 !~ /^(chips|models|answers)$/ { print $4 }' \
+	    "$SITE/numbers.tsv" | sort -u)
+	for l in $lessons; do
+		if [ ! -f "$SITE/handouts/$l.pdf" ]; then
+			fail "site wrote no handouts/$l.pdf"; continue
+		fi
+		miss=$(pdf_site_numbers "$SITE/handouts/$l.pdf" "^$l\$" "$SITE/numbers.tsv")
+		if [ -z "$miss" ]; then ok
+		else fail "handouts/$l.pdf lacks: $(echo $miss | head -c 300)"; fi
+	done
+	miss=$(pdf_site_numbers "$SITE/explainer.pdf" '^[a-z0-9-]+$' "$SITE/numbers.tsv" |
+	    grep -vxF -f <(awk -F'\t' '$4 ~ /^(chips|models|answers)$/ { print $3 }' \
+	    "$SITE/numbers.tsv") || true)
+	if [ -z "$miss" ]; then ok
+	else fail "explainer.pdf lacks: $(echo $miss | head -c 300)"; fi
+	if pdftotext "$SITE/explainer.pdf" - | grep -q 'Student edition'; then ok
+	else fail "default book is not the student edition"; fi
+	for f in "$SITE/explainer.pdf" "$SITE"/handouts/*.pdf; do
+		bad=$(pdffonts "$f" | awk 'NR > 2 && $(NF-4) != "yes"')
+		if [ -z "$bad" ]; then ok; else fail "$f: fonts not embedded"; fi
+	done
+	# The teacher edition on Letter paper carries the worked answers.
+	if "$INFERBOOK" site --out "$SITE" --quiet --paper letter --answers appendix \
+	    > "$TMP/site.log" 2>&1; then
+		pdf_expect "site letter size" \
+		    "$(pdf_info "$SITE/explainer.pdf" 'Page size')" "612 x 792 pts (letter)"
+		miss=$(pdf_site_numbers "$SITE/explainer.pdf" '^answers$' "$SITE/numbers.tsv")
+		if [ -z "$miss" ]; then ok
+		else fail "teacher edition lacks answers: $(echo $miss | head -c 300)"; fi
+	else
+		fail "site --paper letter --answers appendix failed"; head -20 "$TMP/site.log" >&2
+	fi
 fi
