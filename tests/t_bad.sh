@@ -83,3 +83,71 @@ ln -s ../outside.md "$TMP/bad/lessons-link/lessons/01-outside.md"
 S_bad_in() { local d=$1; shift; (cd "$d" && "$@"); }
 golden ../bad/gen/symlink-lesson/expected S_bad_in "$TMP/bad/lessons-link" \
 	"$INFERBOOK" check --data "$PWD/tests/bad/base" --lessons lessons
+
+# ---- site builds (tests/bad/site/NAME: lessons/, templates/ and data/ that
+# replace the defaults: tests/bad/site/base-lessons, the project's
+# templates, tests/bad/base) ----
+
+# Stages $TMP/site/NAME/{data,lessons,templates}.
+S_site_stage() {
+	local src=tests/bad/site/$1 d="$TMP/site/$1"
+	rm -rf "$d"; mkdir -p "$d"
+	cp -R tests/bad/base "$d/data"
+	[ -d "$src/data" ] && cp "$src"/data/* "$d/data/"
+	if [ -d "$src/lessons" ]; then cp -R "$src/lessons" "$d/lessons"
+	else cp -R tests/bad/site/base-lessons "$d/lessons"; fi
+	cp -R templates "$d/templates"
+	[ -d "$src/templates" ] && cp "$src"/templates/* "$d/templates/"
+	return 0
+}
+
+S_site_build() {
+	(cd "$TMP/site/$1" && "$INFERBOOK" site --out out --data data --lessons lessons \
+	    --templates templates)
+}
+
+S_site_stage base-lessons
+if S_site_build base-lessons 2>&1 | grep -q "unrecognized option"; then
+	echo "  (t_bad.sh: site cases skipped: inferbook site takes no --lessons/--templates yet)"
+else
+	for t_case in tests/bad/site/*/; do
+		t_case=${t_case%/}; t_name=${t_case##*/}
+		[ -f "$t_case/expected" ] || continue
+		S_site_stage "$t_name"
+		golden "../bad/site/$t_name/expected" S_site_build "$t_name"
+		# A failed build publishes nothing and leaves no staging folder.
+		t_left=$(cd "$TMP/site/$t_name" && ls -d out out.* 2>/dev/null)
+		if [ -z "$t_left" ]; then ok; else fail "site/$t_name left: $t_left"; fi
+	done
+
+	# A lesson that is a symbolic link to a file outside lessons/.
+	S_site_stage base-lessons
+	cp tests/bad/gen/symlink-lesson/outside.md "$TMP/site/base-lessons/outside.md"
+	ln -s ../outside.md "$TMP/site/base-lessons/lessons/02-outside.md"
+	golden ../bad/gen/site-symlink-lesson/expected S_site_build base-lessons
+
+	# Hostile text in data strings and lesson text must come out escaped:
+	# no live <script>, event handler or javascript: link anywhere in out/,
+	# and the text itself still there, as entities.
+	S_site_stage escape
+	if S_site_build escape > "$TMP/escape.log" 2>&1; then
+		ok
+		t_out=$TMP/site/escape/out
+		# (A live tag needs a literal '<'; the CSV files are data, quoted as CSV.)
+		if grep -rEn --include='*.html' --include='*.svg' \
+		    "<script>alert|<img src=x|<div onclick|<a href=\"javascript:" "$t_out" \
+		    > "$TMP/live"; then
+			fail "unescaped markup in the site:"; head -10 "$TMP/live" >&2
+		else ok; fi
+		for t_want in "chips.html:NVIDIA &lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt; &quot;H100&quot;" \
+		    "models.html:Llama &lt;script&gt;alert(&#39;model&#39;)&lt;/script&gt; &quot;70B&quot;" \
+		    "index.html:A &quot;quoted&quot; &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; lesson" \
+		    "index.html:Summary &quot;&gt;&lt;script&gt;alert(&#39;summary&#39;)&lt;/script&gt;" \
+		    "one.html:Body &lt;script&gt;alert("; do
+			if grep -qF -- "${t_want#*:}" "$t_out/${t_want%%:*}"; then ok
+			else fail "escape: ${t_want%%:*} lacks: ${t_want#*:}"; fi
+		done
+	else
+		fail "site build with hostile text failed:"; head -20 "$TMP/escape.log" >&2
+	fi
+fi
