@@ -5,6 +5,7 @@
  *   CHART_REGEN=1    rewrite tests/golden/charts/NAME.txt from the output
  *   CHART_PNG_DIR=D  also write D/NAME.png (2x) and D/NAME.svg to look at
  */
+#include <dirent.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -681,6 +682,42 @@ START_TEST(test_drawing_on_threads_gives_the_same_bytes)
 }
 END_TEST
 
+/* Every `{{ figure NAME SCENARIO }}` in the lessons names one of the ten. */
+START_TEST(test_every_figure_a_lesson_names_exists)
+{
+	DIR *d = opendir("../lessons");
+	struct dirent *e;
+	size_t nnames, found = 0;
+	const char *const *names = chart_names(&nnames);
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		char *path, *text = NULL;
+		const char *p;
+		size_t len = strlen(e->d_name);
+		if (len < 4 || strcmp(e->d_name + len - 3, ".md") != 0)
+			continue;
+		path = xasprintf("../lessons/%s", e->d_name);
+		ck_assert_int_eq(util_read_file(path, &text, NULL), 0);
+		for (p = text; (p = strstr(p, "{{ figure ")) != NULL; p++) {
+			char name[64];
+			size_t i;
+			int known = 0;
+			if (sscanf(p + 10, "%63[a-z0-9-]", name) != 1)
+				continue;
+			for (i = 0; i < nnames; i++)
+				known |= strcmp(names[i], name) == 0;
+			ck_assert_msg(known, "%s: unknown figure '%s'", path, name);
+			found++;
+		}
+		free(text);
+		free(path);
+	}
+	closedir(d);
+	ck_assert_uint_gt(found, 0);
+}
+END_TEST
+
 Suite *chart_suite(void);
 
 Suite *
@@ -707,6 +744,7 @@ chart_suite(void)
 	tcase_add_test(tc, test_every_figure_on_another_scenario);
 	tcase_add_test(tc, test_lesson_scenarios_build_every_figure);
 	tcase_add_test(tc, test_drawing_on_threads_gives_the_same_bytes);
+	tcase_add_test(tc, test_every_figure_a_lesson_names_exists);
 	suite_add_tcase(s, tc);
 	return s;
 }
