@@ -14,8 +14,10 @@
  *  - Input is plain Markdown (lesson_expand's output: numbers already
  *    formatted, no {{ }} left).  Images whose URL starts with "chart:" are
  *    figures: the caller's draw callback paints them as vectors into a
- *    w x h pt box; the image's title (else its alt text) is the caption.  Other
- *    images print their alt text.  Raw HTML is dropped.
+ *    w x h pt box (h = w * figure_aspect); the image's title (else its alt
+ *    text) is the caption.  Other images print as a framed box with their
+ *    caption.  Raw HTML (blocks and inline) is dropped, as in the HTML
+ *    pages' visible text.
  *  - Units are PostScript points (1/72 in).  A4 is 595.276 x 841.89 pt,
  *    US Letter 612 x 792 pt.
  *  - Output is appended to a struct buf the caller owns (the site writes
@@ -25,14 +27,22 @@
  *    (never the clock).
  *  - Links: "#anchor" (GitHub-style heading slugs), "slug.html#anchor",
  *    "slug.html" and "slug#anchor" become internal links when the target is
- *    in the same PDF; other http(s)/mailto links stay external; a link to a
- *    lesson that is not in this PDF prints as plain text.
+ *    in the same PDF; "answers.html#anchor" finds the worked answers
+ *    wherever the edition sets them; http(s) and mailto links stay
+ *    external.  Any other link (another lesson in a handout, a number's
+ *    "derivations.html#n-..." link) prints as plain text, so the Markdown
+ *    the HTML pages are made from can be passed as it is.
+ *  - Numbers: a space between a digit and a letter or '%' is set as a
+ *    no-break space ("700 GB" never splits across lines); pdftotext reads
+ *    it back as a space.
  *  - Every heading gets a PDF bookmark (outline) and a named destination
- *    "<slug>/<anchor>"; each chapter is the destination "<slug>".
- *  - Failure: returns -1 after a diag error (cairo error, a document whose
- *    Markdown cmark cannot parse); out is then unspecified.  Nothing is
- *    printed on success.  Not thread-safe with respect to other pango users
- *    of the same process only in the ways fontconfig is not.
+ *    "<slug>/<anchor>"; each chapter is "<slug>", its worked answers
+ *    "<slug>.answers[/<anchor>]", the book's contents "toc", the appendix
+ *    "answers".
+ *  - Failure: returns -1 after a diag error (a cairo error); out then
+ *    holds a partial PDF that must not be published.  Nothing is printed
+ *    on success.  Each call has its own pango font map and cairo surface:
+ *    calls share no state of this module.
  */
 #ifndef INFERBOOK_PDF_H
 #define INFERBOOK_PDF_H
@@ -70,9 +80,12 @@ struct pdf_opts {
 /* One lesson.  Strings are borrowed for the duration of the call. */
 struct pdf_doc {
 	const char *slug;		/* [a-z0-9-]+: destination names, links */
-	const char *title;		/* chapter title, running head, TOC */
-	const char *markdown;		/* the expanded lesson body */
-	const char *answers_md;		/* its worked answers; NULL or "" if none */
+	const char *title;		/* chapter title, running head, TOC;
+					 * NULL: the body's leading H1, else slug */
+	const char *markdown;		/* the expanded lesson body; a leading H1
+					 * is taken as the title, not repeated */
+	const char *answers_md;		/* its worked answers (a leading H1 is
+					 * dropped); NULL or "" if none */
 };
 
 /* A4, no answers, title "Untitled", justified, aspect 0.625, no date. */

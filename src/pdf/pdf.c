@@ -947,7 +947,7 @@ S_chapter(struct S_ts *t, const struct pdf_doc *d, int handout)
 	    *d->answers_md && (t->o->answers == PDF_ANSWERS_INLINE || handout)) {
 		if (t->o->answers == PDF_ANSWERS_APPENDIX)
 			S_break(t, 0);
-		dest = xasprintf("%s/answers", d->slug);
+		dest = xasprintf("%s.answers", d->slug);
 		S_set_prefix(t, dest);
 		S_plain_heading(t, "Worked answers", 1, dest);
 		free(dest);
@@ -981,7 +981,7 @@ S_appendix(struct S_ts *t, const struct pdf_doc *docs, size_t n)
 		if (!docs[i].answers_md || !*docs[i].answers_md)
 			continue;
 		t->slug = docs[i].slug;
-		dest = xasprintf("%s/answers", docs[i].slug);
+		dest = xasprintf("%s.answers", docs[i].slug);
 		S_set_prefix(t, dest);
 		S_plain_heading(t, docs[i].title ? docs[i].title : docs[i].slug,
 		    1, dest);
@@ -1092,7 +1092,7 @@ S_resolve(const struct S_ts *t, int chap, const char *url, int *external)
 		char *tries[2];
 
 		tries[0] = xasprintf("%s/%s", slug, url + 1);
-		tries[1] = xasprintf("%s/answers/%s", slug, url + 1);
+		tries[1] = xasprintf("%s.answers/%s", slug, url + 1);
 		for (k = 0; k < 2; k++)
 			for (i = 0; i < t->nit && !cand; i++)
 				if (t->it[i].dest && strcmp(t->it[i].dest, tries[k]) == 0)
@@ -1123,7 +1123,9 @@ S_resolve(const struct S_ts *t, int chap, const char *url, int *external)
 		if (t->it[i].dest && strcmp(t->it[i].dest, cand) == 0)
 			return cand;
 	/* "answers.html#q1": the worked answers are set after a lesson or
-	 * in the appendix, as "<slug>/answers/q1". */
+	 * in the appendix, as "<slug>.answers/q1" ('.' never occurs in a
+	 * heading anchor, so a lesson's own "Answers" heading cannot
+	 * collide). */
 	if (strncmp(cand, "answers", 7) == 0 && (cand[7] == '\0' || cand[7] == '/')) {
 		const char *want = cand + 7;
 		size_t wl = strlen(want);
@@ -1135,7 +1137,7 @@ S_resolve(const struct S_ts *t, int chap, const char *url, int *external)
 				continue;
 			if (wl == 0 && strcmp(d, "answers") == 0)
 				break;
-			a = strstr(d, "/answers");
+			a = strstr(d, ".answers");
 			if (a && strcmp(a + 8, want) == 0)
 				break;
 		}
