@@ -327,12 +327,17 @@ S_step_time(const struct data_set *set, const struct data_scenario *base, struct
 		chart_fig_annot(f, CHART_ANNOT_POINT, b->batch, r.t_step_s, NAN, 0, lab);
 	}
 	S_run(b, 1, b->context, b->chips, &r1);
-	if (!isnan(bc))
+	if (!isnan(bc)) {
+		char fit[96] = "";
+		if (!calc_is_null(r.max_batch_in_memory) && r.max_batch_in_memory < bc)
+			snprintf(fit, sizeof(fit), ", though only %s sequences fit in memory",
+			    S_b(a1, r.max_batch_in_memory));
 		alt = xasprintf("At batch 1 a decode step takes %s, almost all of it moving "
 		    "memory; compute time grows with the batch and overtakes it at the critical "
-		    "batch of about %s sequences, where a step takes %s.",
+		    "batch of about %s sequences, where a step takes %s%s.",
 		    S_f(a1, r1.t_step_s, CHART_FMT_SI, "s"), S_b(a2, bc),
-		    S_f(a3, (S_run(b, bc, b->context, b->chips, &rc), rc.t_step_s), CHART_FMT_SI, "s"));
+		    S_f(a3, (S_run(b, bc, b->context, b->chips, &rc), rc.t_step_s), CHART_FMT_SI, "s"), fit);
+	}
 	else
 		alt = xasprintf("At batch 1 a decode step takes %s; at this context the KV cache "
 		    "grows as fast as the compute, so the step never becomes compute-bound.",
