@@ -92,6 +92,10 @@ S_lesson_nums(const struct lesson *l, struct num **v, size_t *n)
 		    r->terms[0].scen->hw != NULL ? r->terms[0].scen->hw->id : NULL;
 		char *label = hw != NULL ? xasprintf("%s %s", hw, r->text) : xstrdup(r->text);
 
+		/* A long expression is recognisable by its start. */
+		if (strlen(label) > 72)
+			strcpy(label + 66, " [...]");
+
 		S_push(v, n, r->id, label, r->formatted, l->slug);
 		free(label);
 	}

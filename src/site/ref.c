@@ -26,6 +26,27 @@
  * one chip; a plausible one keeps calc_check() content. */
 #define S_FLOOR_PARAMS 700e9
 
+/* A data file as the reader knows it: "data/hardware.yaml", whatever
+ * folder the build read it from (pages must not depend on that). */
+const char *
+site_shown_path(const char *path, const char *folder, char *out, size_t n)
+{
+	const char *base = path != NULL ? strrchr(path, '/') : NULL;
+
+	snprintf(out, n, "%s/%s", folder, base != NULL ? base + 1 : (path != NULL ? path : "?"));
+	return out;
+}
+
+/* The data file of a field position, as shown (one static buffer: use
+ * one per expression). */
+static const char *
+S_df(const char *file)
+{
+	static char shown[256];
+
+	return site_shown_path(file, "data", shown, sizeof(shown));
+}
+
 static void
 S_fmt(double v, enum expr_filter f, char *out, size_t n)
 {
@@ -41,10 +62,12 @@ S_entry(struct tval *list, const char *kind, const char *id,
     const struct srcpos *pos, const char *source)
 {
 	struct tval *e = tval_push_map(list);
+	char shown[256];
 
 	tval_set_str(e, "kind", kind);
 	tval_set_str(e, "id", id);
-	tval_set_strf(e, "where", "%s:%u", pos->file != NULL ? pos->file : "?", pos->line);
+	tval_set_strf(e, "where", "%s:%u", site_shown_path(pos->file, "data", shown,
+	    sizeof(shown)), pos->line);
 	tval_set_str(e, "source", source != NULL ? source : "");
 }
 
@@ -155,19 +178,19 @@ S_chips(struct site *s, struct tval *dnums)
 		tval_set_str(c.row, "price_date", h->price_date != NULL ? h->price_date : "");
 
 		S_fmt(h->hw.hbm_bytes, EXPR_F_GB, a, sizeof(a));
-		text = xasprintf("hbm_gb in %s:%u", h->fpos[DATA_HW_HBM_GB].file,
+		text = xasprintf("hbm_gb in %s:%u", S_df(h->fpos[DATA_HW_HBM_GB].file),
 		    h->fpos[DATA_HW_HBM_GB].line);
 		S_cell(&c, "memory", "memory", h->hw.hbm_bytes, EXPR_F_GB, text);
 		free(text);
-		text = xasprintf("hbm_tb_per_s in %s:%u", h->fpos[DATA_HW_HBM_TB_PER_S].file,
+		text = xasprintf("hbm_tb_per_s in %s:%u", S_df(h->fpos[DATA_HW_HBM_TB_PER_S].file),
 		    h->fpos[DATA_HW_HBM_TB_PER_S].line);
 		S_cell(&c, "bandwidth", "memory bandwidth", h->hw.hbm_bytes_per_s, EXPR_F_TB_S, text);
 		free(text);
-		text = xasprintf("tflops.bf16 in %s:%u (dense)", h->fpos[DATA_HW_TFLOPS].file,
+		text = xasprintf("tflops.bf16 in %s:%u (dense)", S_df(h->fpos[DATA_HW_TFLOPS].file),
 		    h->tflops_pos[CALC_BF16].line);
 		S_cell(&c, "bf16", "dense bf16 FLOP/s", bf16 > 0 ? bf16 : NAN, EXPR_F_TFLOP_S, text);
 		free(text);
-		text = xasprintf("tflops.fp8 in %s:%u (dense)", h->fpos[DATA_HW_TFLOPS].file,
+		text = xasprintf("tflops.fp8 in %s:%u (dense)", S_df(h->fpos[DATA_HW_TFLOPS].file),
 		    h->tflops_pos[CALC_FP8].line);
 		S_cell(&c, "fp8", "dense fp8 FLOP/s", fp8 > 0 ? fp8 : NAN, EXPR_F_TFLOP_S,
 		    fp8 > 0 ? text : "the chip lists no fp8 arithmetic");
@@ -220,7 +243,7 @@ S_chips(struct site *s, struct tval *dnums)
 		S_cell(&c, "floor_tps", "700B tokens/s", r8.tokens_per_s_per_user, EXPR_F_TOKENS_S, text);
 		free(text);
 		text = h->hw.usd_per_hour >= 0 ?
-		    xasprintf("usd_per_hour in %s:%u%s%s", h->fpos[DATA_HW_USD_PER_HOUR].file,
+		    xasprintf("usd_per_hour in %s:%u%s%s", S_df(h->fpos[DATA_HW_USD_PER_HOUR].file),
 		    h->fpos[DATA_HW_USD_PER_HOUR].line, h->price_date != NULL ? ", read " : "",
 		    h->price_date != NULL ? h->price_date : "") :
 		    xstrdup("no rental price in the data");
@@ -287,13 +310,13 @@ S_models(struct site *s, struct tval *dnums)
 		tval_set_str(c.row, "source", md->source != NULL ? md->source : "");
 		tval_set_str(c.row, "attention", calc_attn_name(m->attn));
 		tval_set_bool(c.row, "moe", m->experts_total > 0);
-		text = xasprintf("params_b in %s:%u", md->fpos[DATA_M_PARAMS_B].file,
+		text = xasprintf("params_b in %s:%u", S_df(md->fpos[DATA_M_PARAMS_B].file),
 		    md->fpos[DATA_M_PARAMS_B].line);
 		S_cell(&c, "params", "parameters", m->params_total, EXPR_F_B, text);
 		free(text);
 		text = m->experts_total > 0 ?
 		    xasprintf("active_params_b in %s:%u (%.0f of %.0f experts per token)",
-		    md->fpos[DATA_M_ACTIVE_PARAMS_B].file, md->fpos[DATA_M_ACTIVE_PARAMS_B].line,
+		    S_df(md->fpos[DATA_M_ACTIVE_PARAMS_B].file), md->fpos[DATA_M_ACTIVE_PARAMS_B].line,
 		    m->experts_active, m->experts_total) :
 		    xstrdup("dense: every parameter is used for every token");
 		S_cell(&c, "active", "active parameters", m->params_active, EXPR_F_B, text);
@@ -317,7 +340,7 @@ S_models(struct site *s, struct tval *dnums)
 			free(text);
 			free(what);
 		}
-		text = xasprintf("max_context in %s:%u", md->fpos[DATA_M_MAX_CONTEXT].file,
+		text = xasprintf("max_context in %s:%u", S_df(md->fpos[DATA_M_MAX_CONTEXT].file),
 		    md->fpos[DATA_M_MAX_CONTEXT].line);
 		S_cell(&c, "context", "longest context", m->max_context, EXPR_F_K, text);
 		free(text);
@@ -387,13 +410,14 @@ S_lesson_group(struct tval *groups, const struct page *pg, const char *href)
 	for (i = 0; i < l->nrecs; i++) {
 		const struct expr_record *r = &l->recs[i];
 		struct tval *n = tval_push_map(nums), *terms;
+		char shown[256];
 
 		tval_set_strf(n, "anchor", "n-%s", r->id);
 		tval_set_str(n, "label", r->text);
 		tval_set_str(n, "value", r->formatted != NULL ? r->formatted : "");
 		tval_set_str(n, "derivation", r->derivation != NULL ? r->derivation : "");
-		tval_set_strf(n, "where", "%s:%u", r->pos.file != NULL ? r->pos.file : "?",
-		    r->pos.line);
+		tval_set_strf(n, "where", "%s:%u", site_shown_path(r->pos.file, "lessons",
+		    shown, sizeof(shown)), r->pos.line);
 		terms = tval_set(n, "terms", tval_list());
 		for (k = 0; k < r->nterms; k++)
 			S_term(terms, &r->terms[k], k > 0 ? &r->terms[k - 1] : NULL);

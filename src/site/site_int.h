@@ -73,6 +73,9 @@ int site_write_derivations(struct site *s);
 /* numbers.tsv, and the comparison with the previous build's. */
 int site_write_numbers(struct site *s);
 void site_report(const struct site *s, FILE *fp);
+/* "FOLDER/BASENAME" of path into out (pages never show the build's own
+ * folders, so they do not depend on them). */
+const char *site_shown_path(const char *path, const char *folder, char *out, size_t n);
 /* explainer.pdf and handouts/SLUG.pdf. */
 int site_write_pdfs(struct site *s);
 void site_num_add(struct site *s, const char *id, const char *label,
