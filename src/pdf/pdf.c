@@ -318,17 +318,33 @@ S_attr(struct S_inl *in, PangoAttribute *a, size_t start)
 	pango_attr_list_insert(in->attrs, a);
 }
 
-/* Appends text, binding a number to its unit ("700 GB", "3.35 TB/s",
- * "26 %") with a no-break space so a line never ends between them;
- * pdftotext still reads it as a space. */
+/* Whether the word at s looks like a unit: "GB", "ms", "TB/s",
+ * "tokens/s", "%" -- short, or with a slash.  Binding a number to a long
+ * word ("295 operations") would leave wide gaps in justified lines. */
+static int
+S_unit_like(const char *s)
+{
+	size_t k = 0;
+	int slash = 0;
+
+	if (*s == '%')
+		return 1;
+	for (; isalpha((unsigned char)s[k]) || s[k] == '/'; k++)
+		if (s[k] == '/')
+			slash = 1;
+	return k > 0 && (k <= 6 || slash);
+}
+
+/* Appends text, binding a number to its unit ("700 GB", "3.35 TB/s")
+ * with a no-break space so a line never ends between them; pdftotext
+ * still reads it as a space. */
 static void
 S_text(struct S_inl *in, const char *s)
 {
 	for (; *s; s++) {
 		char prev = in->text.len ? in->text.data[in->text.len - 1] : 0;
 
-		if (*s == ' ' && prev >= '0' && prev <= '9' &&
-		    (isalpha((unsigned char)s[1]) || s[1] == '%'))
+		if (*s == ' ' && prev >= '0' && prev <= '9' && S_unit_like(s + 1))
 			buf_puts(&in->text, "\xc2\xa0");
 		else
 			buf_putc(&in->text, *s);
