@@ -508,6 +508,9 @@ START_TEST(test_pdf_date_from_source_date_epoch_never_the_clock)
 	struct buf b;
 	static const struct pdf_doc d = { "x", "X", "Text 1.\n", NULL };
 
+	const char *env = getenv("SOURCE_DATE_EPOCH");
+	char *saved = env ? xstrdup(env) : NULL;
+
 	pdf_opts_defaults(&o);
 	buf_init(&b);
 	unsetenv("SOURCE_DATE_EPOCH");
@@ -522,7 +525,12 @@ START_TEST(test_pdf_date_from_source_date_epoch_never_the_clock)
 	o.date_epoch_s = 0;		/* the options win */
 	ck_assert_int_eq(pdf_handout(&o, &d, &b), 0);
 	ck_assert(S_contains(&b, "/CreationDate (19700101000000Z)"));
-	unsetenv("SOURCE_DATE_EPOCH");
+	/* Leave the environment as found (CK_FORK=no runs share it). */
+	if (saved)
+		setenv("SOURCE_DATE_EPOCH", saved, 1);
+	else
+		unsetenv("SOURCE_DATE_EPOCH");
+	free(saved);
 	buf_free(&b);
 }
 END_TEST
