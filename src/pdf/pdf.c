@@ -906,12 +906,23 @@ S_first_h1(const char *md)
 	if (n && cmark_node_get_type(n) == CMARK_NODE_HEADING &&
 	    cmark_node_get_heading_level(n) == 1) {
 		struct buf b;
-		cmark_node *c;
+		cmark_iter *it = cmark_iter_new(n);
+		cmark_event_type ev;
 
+		/* Every text under the heading, emphasis and code included. */
 		buf_init(&b);
-		for (c = cmark_node_first_child(n); c; c = cmark_node_next(c))
-			if (cmark_node_get_literal(c))
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			cmark_node *c = cmark_iter_get_node(it);
+
+			if (ev != CMARK_EVENT_ENTER)
+				continue;
+			if (cmark_node_get_type(c) == CMARK_NODE_TEXT ||
+			    cmark_node_get_type(c) == CMARK_NODE_CODE)
 				buf_puts(&b, cmark_node_get_literal(c));
+			else if (cmark_node_get_type(c) == CMARK_NODE_SOFTBREAK)
+				buf_putc(&b, ' ');
+		}
+		cmark_iter_free(it);
 		s = buf_take(&b, NULL);
 	}
 	cmark_node_free(doc);

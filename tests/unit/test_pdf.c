@@ -535,6 +535,37 @@ START_TEST(test_pdf_date_from_source_date_epoch_never_the_clock)
 }
 END_TEST
 
+START_TEST(test_pdf_leading_h1_is_the_title)
+{
+	struct pdf_opts o;
+	struct buf b;
+	static const struct pdf_doc d = { "lead", NULL,
+	    "# The *first* `h1`\n\nBody 42.\n", NULL };
+	const char *env = getenv("INFERBOOK_PDF_OUT");
+	char *path, *cmd, line[256];
+	FILE *fp;
+
+	pdf_opts_defaults(&o);
+	buf_init(&b);
+	ck_assert_int_eq(pdf_handout(&o, &d, &b), 0);
+	/* The outline names the chapter by the H1's whole text, once. */
+	ck_assert(S_contains(&b, "/Title (The first h1)"));
+	if (env && *env) {
+		S_save("lead.pdf", &b);
+		path = xasprintf("%s/lead.pdf", env);
+		cmd = xasprintf("pdftotext %s - 2>/dev/null | grep -c 'The first h1'", path);
+		fp = popen(cmd, "r");
+		ck_assert_ptr_nonnull(fp);
+		ck_assert_ptr_nonnull(fgets(line, sizeof(line), fp));
+		pclose(fp);
+		ck_assert_str_eq(line, "1\n");
+		free(cmd);
+		free(path);
+	}
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_pdf_options_parse)
 {
 	enum pdf_paper p;
@@ -578,6 +609,7 @@ pdf_suite(void)
 	tcase_add_test(td, test_pdf_book_editions_and_papers);
 	tcase_add_test(td, test_pdf_handouts);
 	tcase_add_test(td, test_pdf_options_parse);
+	tcase_add_test(td, test_pdf_leading_h1_is_the_title);
 	tcase_add_test(td, test_pdf_date_from_source_date_epoch_never_the_clock);
 	suite_add_tcase(s, td);
 	return s;
