@@ -63,8 +63,8 @@ function idsOf(file) {
 
 const checkedLinks = new Set();
 let loads = 0;
-for (const file of pages) {
-  for (const width of widths) {
+
+async function visit(file, width) {
     const page = await context.newPage();
     const problems = [];
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
@@ -93,6 +93,7 @@ for (const file of pages) {
         noAlt: [...document.images].filter((i) => !i.hasAttribute('alt')).map((i) => i.src),
         links: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')),
         h1: document.querySelectorAll('h1').length,
+        height: de.scrollHeight,
         title: document.title,
       };
     });
@@ -112,7 +113,10 @@ for (const file of pages) {
         problems.push(`broken anchor: ${href}`);
     }
     const shot = path.join(shotDir, `${file.replace(/\.html$/, '')}-${width}.png`);
-    await page.screenshot({ path: shot, fullPage: true });
+    // The top of a long page is enough to look at (very tall captures are
+    // slow and can time out).
+    await page.screenshot({ path: shot, fullPage: true, timeout: 120000,
+      clip: { x: 0, y: 0, width, height: Math.min(info.height, 6000) } });
     if (width === 1280 && (file === 'index.html' || pages.indexOf(file) === 1)) {
       await page.emulateMedia({ colorScheme: 'dark' });
       await page.screenshot({ path: shot.replace(/\.png$/, '-dark.png'), fullPage: false });
@@ -120,8 +124,14 @@ for (const file of pages) {
     }
     for (const p of problems) fail(`${file} @${width}px: ${p}`);
     await page.close();
-  }
 }
+
+// A few pages at a time: full-page screenshots are the slow part.
+const jobs = pages.flatMap((file) => widths.map((width) => [file, width]));
+const workers = Array.from({ length: Math.min(4, os.cpus().length || 1) }, async () => {
+  for (let job; (job = jobs.shift()) !== undefined;) await visit(...job);
+});
+await Promise.all(workers);
 await context.close();
 server.close();
 fs.rmSync(profile, { recursive: true, force: true });
