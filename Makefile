@@ -111,11 +111,17 @@ $(OUT)/.stamp: $(BIN) $(SITE_INPUTS)
 unit: $(B)/unit-tests
 	@cd tests && CK_FORK=yes ../$(B)/unit-tests
 
+# Sanitizer settings for SAN=1 (harmless otherwise): stop at the first
+# finding; fontconfig's process-lifetime caches are not our leaks.
+SAN_ENV     = ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 \
+              UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+              LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0
+
 check: $(BIN) $(B)/unit-tests $(B)/.deps-test-ok $(FUZZ_REPLAY)
 	@echo "== unit tests (Check)"
-	@cd tests && ../$(B)/unit-tests
+	@cd tests && $(SAN_ENV) ../$(B)/unit-tests
 	@echo "== command-line and site tests"
-	@INFERBOOK=$(abspath $(BIN)) SAN=$(SAN) bash tests/run.sh
+	@$(SAN_ENV) INFERBOOK=$(abspath $(BIN)) SAN=$(SAN) bash tests/run.sh
 
 # Rewrites the golden files from the current outputs (review the diff!).
 regen: $(BIN)

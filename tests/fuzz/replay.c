@@ -38,7 +38,8 @@ S_one(const char *path)
 	{
 		unsigned char *copy = xmalloc(b.len ? b.len : 1);
 
-		memcpy(copy, b.data, b.len);
+		if (b.len > 0)
+			memcpy(copy, b.data, b.len);
 		LLVMFuzzerTestOneInput(copy, b.len);
 		free(copy);
 	}
