@@ -110,6 +110,22 @@ site_state "$TMP/o" > "$TMP/s5"
 if cmp -s "$TMP/s4" "$TMP/s5"; then ok; else fail "a failed build changed the output:"; diff "$TMP/s4" "$TMP/s5" | head >&2; fi
 if ls "$TMP" | grep -q '\.tmp-'; then fail "a failed build left its staging folder"; else ok; fi
 
+# ---- a folder no build made is never replaced (a mistyped --out) ----
+mkdir -p "$TMP/mine" && echo keep > "$TMP/mine/precious"
+(cd "$TMP" && "$INFERBOOK" site --no-pdf --out mine --data "$site_root/data" --lessons "$site_root/lessons" \
+	--templates "$site_root/templates" > mine.out 2>&1); rc=$?
+if [ "$rc" = 1 ] && [ "$(cat "$TMP/mine.out")" = "inferbook: error: refusing to replace 'mine': it is not empty and holds no numbers.tsv, so no earlier build made it (remove it, or pick another --out)" ] &&
+   [ "$(cat "$TMP/mine/precious")" = keep ]; then ok
+else fail "a foreign --out folder: exit $rc, $(cat "$TMP/mine.out")"; fi
+
+# ---- a lesson that is a symbolic link is refused ----
+mkdir -p "$TMP/lsym" && cp lessons/*.md "$TMP/lsym/" && echo '# x' > "$TMP/outside.md"
+ln -s ../outside.md "$TMP/lsym/99-outside.md"
+(cd "$TMP" && "$INFERBOOK" site --no-pdf --out lo --data "$site_root/data" --lessons lsym \
+	--templates "$site_root/templates" > lsym.out 2>&1); rc=$?
+if [ "$rc" = 1 ] && [ "$(cat "$TMP/lsym.out")" = "lsym/99-outside.md: error: a symbolic link (lessons must be plain files inside the folder)" ]; then ok
+else fail "a symlinked lesson: exit $rc, $(cat "$TMP/lsym.out")"; fi
+
 # ---- a build killed midway: out/ intact, the next build clears the debris ----
 "$INFERBOOK" site --out "$TMP/o" > /dev/null 2>&1 &
 sleep 0.3; kill -9 $! 2> /dev/null; wait $! 2> /dev/null

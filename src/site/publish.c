@@ -100,6 +100,37 @@ S_clean_stale(const char *out)
 	free(parent);
 }
 
+/* Publishing replaces out_dir wholesale, so it must be ours to replace:
+ * absent, empty, or an earlier build (which always has numbers.tsv).  A
+ * mistyped --out must never delete someone's folder. */
+static int
+S_replaceable(const char *out)
+{
+	struct stat sb;
+	DIR *d;
+	struct dirent *e;
+	int empty = 1;
+	char *marker;
+
+	if (lstat(out, &sb) != 0)
+		return errno == ENOENT;
+	if (!S_ISDIR(sb.st_mode))
+		return 0;
+	marker = xasprintf("%s/numbers.tsv", out);
+	if (lstat(marker, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		free(marker);
+		return 1;
+	}
+	free(marker);
+	if ((d = opendir(out)) == NULL)
+		return 0;
+	while (empty && (e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	return empty;
+}
+
 struct site_stage *
 site_stage_open(const char *out_dir)
 {
@@ -114,6 +145,16 @@ site_stage_open(const char *out_dir)
 		struct srcpos pos = { NULL, 0, 0 };
 
 		diag_error(&pos, "refusing to publish into '%s'", out_dir);
+		free(st->out);
+		free(st);
+		return NULL;
+	}
+	if (!S_replaceable(st->out)) {
+		struct srcpos pos = { NULL, 0, 0 };
+
+		diag_error(&pos, "refusing to replace '%s': it is not empty and holds no "
+		    "numbers.tsv, so no earlier build made it (remove it, or pick another --out)",
+		    st->out);
 		free(st->out);
 		free(st);
 		return NULL;

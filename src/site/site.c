@@ -363,10 +363,15 @@ S_list_lessons(struct site *s, char ***names, size_t *n, int *answers)
 		path = xasprintf("%s/%s", s->o->lessons_dir, e->d_name);
 		if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 			struct srcpos pos = { path, 0, 0 };
+			int err = errno, lnk = lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
 
-			diag_error(&pos, S_ISLNK(sb.st_mode) ?
-			    "a symbolic link (lessons must be plain files inside the folder)" :
-			    "not a regular file");
+			/* A link could lead out of the tree: lessons are plain files. */
+			if (lnk)
+				diag_error(&pos, "a symbolic link (lessons must be plain files inside the folder)");
+			else if (lstat(path, &sb) != 0)
+				diag_error(&pos, "cannot read: %s", strerror(err));
+			else
+				diag_error(&pos, "not a regular file");
 			free(path);
 			rc = -1;
 			continue;
