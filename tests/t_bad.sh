@@ -112,7 +112,7 @@ if S_site_build base-lessons 2>&1 | grep -q "unrecognized option"; then
 else
 	for t_case in tests/bad/site/*/; do
 		t_case=${t_case%/}; t_name=${t_case##*/}
-		[ -f "$t_case/expected" ] || continue
+		case $t_name in base-lessons|escape) continue ;; esac
 		S_site_stage "$t_name"
 		golden "../bad/site/$t_name/expected" S_site_build "$t_name"
 		# A failed build publishes nothing and leaves no staging folder.
