@@ -106,6 +106,15 @@ S_site_build() {
 	    --templates templates)
 }
 
+# The same, with the list of known figures elided (it grows with the chart
+# module; the case is about the error, not the list).
+S_site_build_case() {
+	local rc
+	S_site_build "$1" > "$TMP/site.out" 2>&1; rc=$?
+	sed 's/(known: [^)]*)/(known: ...)/' "$TMP/site.out"
+	return $rc
+}
+
 S_site_stage base-lessons
 if S_site_build base-lessons 2>&1 | grep -q "unrecognized option"; then
 	echo "  (t_bad.sh: site cases skipped: inferbook site takes no --lessons/--templates yet)"
@@ -114,7 +123,7 @@ else
 		t_case=${t_case%/}; t_name=${t_case##*/}
 		case $t_name in base-lessons|escape) continue ;; esac
 		S_site_stage "$t_name"
-		golden "../bad/site/$t_name/expected" S_site_build "$t_name"
+		golden "../bad/site/$t_name/expected" S_site_build_case "$t_name"
 		# A failed build publishes nothing and leaves no staging folder.
 		t_left=$(cd "$TMP/site/$t_name" && ls -d out out.* 2>/dev/null)
 		if [ -z "$t_left" ]; then ok; else fail "site/$t_name left: $t_left"; fi
