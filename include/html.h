@@ -3,7 +3,8 @@
  * to an HTML fragment, with the site's conventions:
  *
  *  - Raw HTML in the Markdown is shown as escaped text unless the lesson
- *    opts in (opts.unsafe); link and image URLs with a scheme other than
+ *    opts in (opts.unsafe); a lone HTML comment (an author's note) is
+ *    dropped; link and image URLs with a scheme other than
  *    http, https or mailto become "#unsafe-url" (unless opts.unsafe).
  *  - Every heading gets a stable id: its text, lower-cased, runs of other
  *    characters as '-', ASCII only ("section" when nothing is left), with

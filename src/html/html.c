@@ -276,10 +276,32 @@ S_chart(struct ctx *c, cmark_node *img)
 }
 
 /* Raw HTML of a lesson that did not opt in: shown, not interpreted. */
+static int
+S_is_comment(const char *lit)
+{
+	size_t len;
+
+	if (lit == NULL)
+		return 0;
+	while (*lit == ' ' || *lit == '\t' || *lit == '\n')
+		lit++;
+	len = strlen(lit);
+	while (len > 0 && (lit[len - 1] == '\n' || lit[len - 1] == ' ' || lit[len - 1] == '\t'))
+		len--;
+	return len >= 7 && strncmp(lit, "<!--", 4) == 0 && strncmp(lit + len - 3, "-->", 3) == 0 &&
+	    strstr(lit + 4, "-->") == lit + len - 3;
+}
+
 static void
 S_neutralise(cmark_node *n)
 {
 	const char *lit = cmark_node_get_literal(n);
+
+	/* An author's note (<!-- ... -->) is for the source only. */
+	if (S_is_comment(lit)) {
+		cmark_node_free(n);
+		return;
+	}
 
 	if (cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE) {
 		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
