@@ -178,15 +178,18 @@ S_heading(struct ctx *c, cmark_node *n)
 		h->id = xstrdup(id);
 		h->text = xstrdup(text);
 	}
-	free(text);
 	/* cmark writes "<hN>...</hN>\n": put the id in, add a self-link. */
 	html = cmark_render_html(n, CMARK_OPT_UNSAFE, c->exts);
 	buf_init(&b);
 	buf_printf(&b, "<h%d id=\"%s\">", level, id);
-	buf_put(&b, html + 4, strlen(html) - 4 - 6);	/* between <hN> and </hN>\n */
+	if (strlen(html) >= 10 && html[0] == '<' && html[1] == 'h' && html[3] == '>')
+		buf_put(&b, html + 4, strlen(html) - 4 - 6);	/* between <hN> and </hN>\n */
+	else
+		html_escape(&b, text);
 	buf_printf(&b, " <a class=\"anchor\" href=\"#%s\" aria-label=\"Link to this section\">#</a></h%d>\n",
 	    id, level);
 	free(html);
+	free(text);
 	S_replace_block(n, b.data);
 	buf_free(&b);
 }
