@@ -159,6 +159,17 @@ fuzz:
 	    build-fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
+# ---- benchmarks (bench/; not part of check) ----
+# `make bench [RUNS=N]` times the publishing loop and the calc core and
+# compares the HTML/PDF stages with pandoc/Chromium (installed by the
+# script); the table goes to $(B)/bench/results.md.  See bench/RESULTS.md.
+$(B)/bench/%: bench/%.c $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(PKG_LIBS) $(shell pkg-config --libs libpng zlib) $(ALL_LDFLAGS)
+
+bench: $(BIN) $(B)/bench/sweep $(B)/bench/stages
+	@B=$(B) RUNS=$(or $(RUNS),5) bash bench/run.sh
+
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/inferbook
