@@ -6,6 +6,8 @@
  *   {{ floor.t_step_s | ms }}                   233 ms
  *   {{ real[batch=8, context=200000].t_step_s / floor.t_step_s | x:1 }}
  *   {{ real.hardware_name }}                    a string field
+ *   {{ price("gemini-2.5-pro", 300000).input | $/Mtok }}   a list price (data/pricing.yaml)
+ *   {{ ceil(big.weight_bytes / big.hbm_bytes) | int }}     ceil floor min max
  *   {{ lit "2024" }}                            literal text
  *   {{ figure roofline real }}                  a figure (the caller draws it)
  *
@@ -87,9 +89,15 @@ void expr_c_locale(char *s);
 enum expr_kind {
 	EXPR_NUM,		/* a number literal */
 	EXPR_PATH,		/* SCEN[overrides].NAME */
+	EXPR_PRICE,		/* price("ID"[, TOKENS]).NAME */
+	EXPR_CALL,		/* FN(a[, b]) */
 	EXPR_NEG,
 	EXPR_ADD, EXPR_SUB, EXPR_MUL, EXPR_DIV
 };
+
+/* The functions an expression may call (one or two arguments). */
+enum expr_fn { EXPR_FN_CEIL, EXPR_FN_FLOOR, EXPR_FN_MIN, EXPR_FN_MAX, EXPR_FN__COUNT };
+const char *expr_fn_name(enum expr_fn f);
 
 /* The scenario settings a path may override for one read. */
 enum expr_ovr {
@@ -102,10 +110,12 @@ const char *expr_ovr_name(enum expr_ovr o);
 struct expr_node {
 	enum expr_kind kind;
 	struct srcpos pos;		/* the token (for a binary op: the operator) */
-	double num;			/* EXPR_NUM */
-	char *scen;			/* EXPR_PATH */
-	struct srcpos name_pos;		/* EXPR_PATH: of NAME */
-	char *name;			/* EXPR_PATH */
+	double num;			/* EXPR_NUM; EXPR_PRICE: the prompt tokens that
+					 * pick the tier (NaN: the first tier) */
+	char *scen;			/* EXPR_PATH; EXPR_PRICE: the price id */
+	struct srcpos name_pos;		/* EXPR_PATH, EXPR_PRICE: of NAME */
+	char *name;			/* EXPR_PATH, EXPR_PRICE */
+	enum expr_fn fn;		/* EXPR_CALL (a, and b for min/max) */
 	double ovr[EXPR_O__COUNT];	/* EXPR_PATH: NaN = not overridden */
 	struct srcpos ovr_pos[EXPR_O__COUNT];
 	struct expr_node *a, *b;	/* operands */
@@ -134,33 +144,46 @@ struct expr_stmt {
 int expr_parse(const char *src, size_t len, struct srcpos pos, struct expr_stmt *out);
 void expr_stmt_free(struct expr_stmt *st);
 
+/* Appends an EXPR_PRICE node's call as written canonically:
+ * price("gemini-2.5-pro") or price("gemini-2.5-pro", 300000). */
+void expr_price_text(const struct expr_node *n, struct buf *out);
+
 /* ---- Evaluation ---- */
 
 /* Scenarios an expression may name, with their calc results cached. */
 struct expr_env {
 	struct data_scenario *const *scen;	/* borrowed */
 	size_t nscen;
+	/* Optional, borrowed: the data set whose prices price("ID") reads;
+	 * NULL (what expr_env_init sets): price() is an error. */
+	const struct data_set *set;
 	struct calc_result *res;		/* owned cache, one per scenario */
 	unsigned char *have;			/* res[i] computed (1) / refused (2) */
 };
 
-/* scen[0..n) are borrowed and must outlive the env. */
+/* scen[0..n) are borrowed and must outlive the env; env->set is NULL
+ * until the caller sets it. */
 void expr_env_init(struct expr_env *env, struct data_scenario *const *scen, size_t n);
 void expr_env_free(struct expr_env *env);
 /* The scenario named `name`, or NULL. */
 const struct data_scenario *expr_env_find(const struct expr_env *env, const char *name);
 
-/* One SCEN[...].NAME read while evaluating (for the derivations page). */
+/* One SCEN[...].NAME or price("ID").NAME read while evaluating (for the
+ * derivations page). */
 struct expr_term {
-	char *scenario;			/* "real" */
+	char *scenario;			/* "real"; a price: 'price("gemini-2.5-pro", 300000)' */
 	char *overrides;		/* "batch=8, context=200000" or "" */
 	char *name;			/* "t_step_s" */
 	double value;			/* SI units; NaN: null */
 	const char *unit;		/* "s", "bytes", ... ("" when unitless) */
 	const char *formula;		/* the calc quantity table's text; NULL for inputs */
 	char *substituted;		/* "t_step_s = max(0.233 s, 0.0014 s) + 0 s = 0.233 s" */
-	char *inputs;			/* the scenario's settings: "llama-3.1-405b on h100-sxm, weights fp8, ..." */
-	const struct data_scenario *scen;	/* borrowed: hw/model entries and their srcpos */
+	char *inputs;			/* the scenario's settings: "llama-3.1-405b on h100-sxm, weights fp8, ...";
+					 * a price: "gemini-2.5-pro (data/pricing.yaml:29): Google, Gemini 2.5 Pro,
+					 * read 2025-04; tier: prompts above 200000 tokens; source: ..." */
+	const struct data_scenario *scen;	/* borrowed: hw/model entries and their srcpos; NULL for a price */
+	const struct data_price *price;		/* borrowed: the pricing.yaml entry (pos, date, source); NULL for a scenario */
+	const struct data_tier *tier;		/* borrowed: the tier read (NULL: none, e.g. .date) */
 };
 
 enum expr_vtype { EXPR_V_NUM, EXPR_V_STR };
@@ -183,6 +206,11 @@ struct expr_value {
  */
 int expr_eval(struct expr_env *env, const struct expr_stmt *st, struct expr_value *out);
 void expr_value_free(struct expr_value *v);
+
+/* Fields of price("ID"): numbers and strings, and the unit of a number
+ * field ("USD/Mtok", "tokens", ""), or NULL when it is no number field. */
+void expr_price_field_list(struct buf *out);
+const char *expr_price_field_unit(const char *name);
 
 /* The unit label of a quantity or input name ("s", "bytes", "FLOP/s",
  * ""), or NULL when the name is neither. */

@@ -72,6 +72,13 @@ struct lesson {
 int lesson_load(const char *path, const struct data_set *set, struct lesson **out);
 void lesson_free(struct lesson *l);
 
+/* What lesson_expand() does with the text between the lines
+ * `{{ answer }}` and `{{ end answer }}` (a practice problem's worked answer). */
+enum lesson_answers {
+	LESSON_ANSWERS_SHOW,	/* kept (the markers' lines become blank lines): web, teacher edition */
+	LESSON_ANSWERS_HIDE	/* dropped: the student edition */
+};
+
 /* How lesson_expand() prints a number. */
 enum lesson_numbers {
 	LESSON_NUM_LINK,	/* [233 ms](HREF#n-ID "derivation"): the site */
@@ -80,6 +87,10 @@ enum lesson_numbers {
 
 struct lesson_expand_opts {
 	enum lesson_numbers numbers;
+	/* Default LESSON_ANSWERS_SHOW.  Hidden blocks are still evaluated
+	 * and recorded (l->recs is the same either way), so errors in them
+	 * are reported and their numbers can be linked from another page. */
+	enum lesson_answers answers;
 	/* Target of the links; NULL: "derivations.html". */
 	const char *derivations_href;
 	/* Optional: writes the Markdown for one number instead of the
@@ -101,7 +112,10 @@ void lesson_expand_opts_defaults(struct lesson_expand_opts *o);
 /*
  * Appends the body with every {{ }} replaced to md_out and rebuilds
  * l->recs.  Strings print verbatim after Markdown escaping; `lit` text
- * prints as written.  Returns 0, or -1 after printing every error (md_out
+ * prints as written.  `{{ answer }}` and `{{ end answer }}` must each stand
+ * alone on a line and pair up (no nesting); any other `{{ end ... }}` or
+ * `{{ answer ... }}`, a marker inside a line, or an unpaired one is an
+ * error at its "{{".  Returns 0, or -1 after printing every error (md_out
  * then holds a best-effort expansion).  opts may be NULL (defaults).
  */
 int lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,

@@ -139,6 +139,56 @@ expr_name_list(struct buf *out)
 		buf_printf(out, "%s%s", first ? "" : ", ", S_strings[i]);
 }
 
+/* ---- price("ID") fields ---- */
+
+struct S_pfield {
+	const char *name;
+	const char *unit;		/* NULL: a string field */
+};
+static const struct S_pfield S_pfields[] = {
+	{ "input", "USD/Mtok" },
+	{ "output", "USD/Mtok" },
+	{ "output_input_ratio", "" },
+	{ "tier2_input", "USD/Mtok" },
+	{ "tier2_output", "USD/Mtok" },
+	{ "threshold_tokens", "tokens" },
+	{ "tiers", "" },
+	{ "id", NULL },
+	{ "provider", NULL },
+	{ "model", NULL },
+	{ "date", NULL },
+	{ "source", NULL },
+	{ NULL, NULL }
+};
+
+static const struct S_pfield *
+S_pfield_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; S_pfields[i].name != NULL; i++)
+		if (strcmp(S_pfields[i].name, name) == 0)
+			return &S_pfields[i];
+	return NULL;
+}
+
+void
+expr_price_field_list(struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; S_pfields[i].name != NULL; i++)
+		buf_printf(out, "%s%s", i ? ", " : "", S_pfields[i].name);
+}
+
+const char *
+expr_price_field_unit(const char *name)
+{
+	const struct S_pfield *f = S_pfield_find(name);
+
+	return f != NULL ? f->unit : NULL;
+}
+
 /* ---- the environment ---- */
 
 void
@@ -146,6 +196,7 @@ expr_env_init(struct expr_env *env, struct data_scenario *const *scen, size_t n)
 {
 	env->scen = scen;
 	env->nscen = n;
+	env->set = NULL;
 	env->res = xcalloc(n ? n : 1, sizeof *env->res);
 	env->have = xcalloc(n ? n : 1, 1);
 }
@@ -532,12 +583,32 @@ S_ovr_text(const struct expr_node *n)
 	return buf_take(&b, NULL);
 }
 
-/* "real[batch=8].t_step_s" for messages. */
+/* The scenario part of a term: "real", or 'price("gpt-4o")'. */
+static char *
+S_term_scen(const struct expr_node *n)
+{
+	struct buf b;
+
+	if (n->kind != EXPR_PRICE)
+		return xstrdup(n->scen);
+	buf_init(&b);
+	expr_price_text(n, &b);
+	return buf_take(&b, NULL);
+}
+
+/* "real[batch=8].t_step_s" (or 'price("gpt-4o").input') for messages. */
 static char *
 S_path_text(const struct expr_node *n)
 {
-	char *o = S_ovr_text(n), *s;
+	char *o, *s, *sc;
 
+	if (n->kind == EXPR_PRICE) {
+		sc = S_term_scen(n);
+		s = xasprintf("%s.%s", sc, n->name);
+		free(sc);
+		return s;
+	}
+	o = S_ovr_text(n);
 	s = *o ? xasprintf("%s[%s].%s", n->scen, o, n->name) :
 	    xasprintf("%s.%s", n->scen, n->name);
 	free(o);
@@ -655,6 +726,243 @@ S_add_term(struct S_eval *E, const struct expr_node *n, const struct S_ctx *c,
 	t->scen = c->ds;
 }
 
+/* ---- price("ID").NAME ---- */
+
+/* "a, b, c": the price ids, sorted (messages must not depend on file order). */
+static char *
+S_price_ids(const struct data_set *set)
+{
+	const char **ids;
+	struct buf b;
+	size_t i, j;
+
+	buf_init(&b);
+	buf_put(&b, "", 0);
+	if (set->nprices == 0)
+		return buf_take(&b, NULL);
+	ids = xcalloc(set->nprices, sizeof *ids);
+	for (i = 0; i < set->nprices; i++) {
+		const char *id = set->prices[i].id;
+
+		for (j = i; j > 0 && strcmp(ids[j - 1], id) > 0; j--)
+			ids[j] = ids[j - 1];
+		ids[j] = id;
+	}
+	for (i = 0; i < set->nprices; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", ids[i]);
+	free(ids);
+	return buf_take(&b, NULL);
+}
+
+/* Does tier t apply to a prompt of `tokens` tokens? */
+static int
+S_tier_applies(const struct data_tier *t, double tokens)
+{
+	if (!isnan(t->up_to_tokens))
+		return tokens <= t->up_to_tokens;
+	if (!isnan(t->above_tokens))
+		return tokens > t->above_tokens;
+	return 1;
+}
+
+/* "prompts up to 200000 tokens", "prompts above 200000 tokens", "flat". */
+static void
+S_tier_text(const struct data_tier *t, struct buf *b)
+{
+	char num[64];
+
+	if (!isnan(t->up_to_tokens)) {
+		S_sig(t->up_to_tokens, num, sizeof num);
+		buf_printf(b, "prompts up to %s tokens", num);
+	} else if (!isnan(t->above_tokens)) {
+		S_sig(t->above_tokens, num, sizeof num);
+		buf_printf(b, "prompts above %s tokens", num);
+	} else
+		buf_puts(b, "one price for every prompt");
+}
+
+/* The boundary between tiers: the first tier limit listed; NaN when flat. */
+static double
+S_threshold(const struct data_price *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->ntiers; i++) {
+		if (!isnan(p->tiers[i].up_to_tokens))
+			return p->tiers[i].up_to_tokens;
+		if (!isnan(p->tiers[i].above_tokens))
+			return p->tiers[i].above_tokens;
+	}
+	return NAN;
+}
+
+/* "gemini-2.5-pro (data/pricing.yaml:29): Google, Gemini 2.5 Pro, price of
+ * 2025-04; tier: prompts above 200000 tokens; source: ..." */
+static char *
+S_price_inputs(const struct data_price *p, const struct data_tier *t)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "%s (%s:%u): %s, %s, price of %s", p->id,
+	    p->pos.file ? p->pos.file : "pricing.yaml", p->pos.line, p->provider,
+	    p->model, p->date ? p->date : "an unknown month");
+	if (t != NULL) {
+		buf_puts(&b, "; tier: ");
+		S_tier_text(t, &b);
+	}
+	buf_printf(&b, "; source: %s", p->source ? p->source : "none given");
+	return buf_take(&b, NULL);
+}
+
+static void
+S_add_price_term(struct S_eval *E, const struct expr_node *n,
+    const struct data_price *p, const struct data_tier *t, double v,
+    const char *formula)
+{
+	struct expr_term *term;
+	char *scen = S_term_scen(n), num[64], a[64], b[64];
+	const char *unit = expr_price_field_unit(n->name);
+	size_t i;
+
+	for (i = 0; i < E->nterms; i++)
+		if (strcmp(E->terms[i].scenario, scen) == 0 &&
+		    strcmp(E->terms[i].name, n->name) == 0 &&
+		    E->terms[i].overrides[0] == '\0') {
+			free(scen);
+			return;
+		}
+	if (E->nterms >= EXPR_MAX_TERMS) {
+		E->too_many = 1;
+		free(scen);
+		return;
+	}
+	E->terms = xreallocarray(E->terms, E->nterms + 1, sizeof *E->terms);
+	term = &E->terms[E->nterms++];
+	memset(term, 0, sizeof *term);
+	term->scenario = scen;
+	term->overrides = xstrdup("");
+	term->name = xstrdup(n->name);
+	term->value = v;
+	term->unit = unit != NULL ? unit : "";
+	term->formula = formula;
+	S_sig(v, num, sizeof num);
+	if (formula != NULL && t != NULL) {
+		/* output_input_ratio: the only field with a formula. */
+		S_sig(t->usd_per_mtok_output, a, sizeof a);
+		S_sig(t->usd_per_mtok_input, b, sizeof b);
+		term->substituted = xasprintf("%s.%s = %s = %s USD/Mtok / %s USD/Mtok = %s",
+		    scen, n->name, formula, a, b, num);
+	} else
+		term->substituted = xasprintf("%s.%s = %s%s%s", scen, n->name, num,
+		    *term->unit && !isnan(v) ? " " : "", isnan(v) ? "" : term->unit);
+	term->inputs = S_price_inputs(p, t);
+	term->price = p;
+	term->tier = t;
+}
+
+static int
+S_eval_price(struct S_eval *E, const struct expr_node *n, struct S_val *out)
+{
+	const struct data_set *set = E->env->set;
+	const struct S_pfield *f = S_pfield_find(n->name);
+	const struct data_price *p;
+	const struct data_tier *t = NULL, *t2;
+	const char *formula = NULL;
+	double v = NAN;
+	size_t i;
+
+	if (set == NULL) {
+		diag_error(&n->pos, "price(\"%s\"): no price list is loaded here "
+		    "(data/pricing.yaml)", n->scen);
+		return -1;
+	}
+	if ((p = data_find_price(set, n->scen)) == NULL) {
+		char *ids = S_price_ids(set);
+
+		if (*ids)
+			diag_error(&n->pos, "unknown price '%s' (known prices: %s)",
+			    n->scen, ids);
+		else
+			diag_error(&n->pos, "unknown price '%s' (data/pricing.yaml lists "
+			    "no prices)", n->scen);
+		free(ids);
+		return -1;
+	}
+	if (f == NULL) {
+		struct buf b;
+
+		buf_init(&b);
+		expr_price_field_list(&b);
+		diag_error(&n->name_pos, "unknown price field '%s' (price fields: %s)",
+		    n->name, b.data);
+		buf_free(&b);
+		return -1;
+	}
+	if (p->ntiers == 0) {
+		diag_error(&n->pos, "price '%s' has no tiers", p->id);
+		return -1;
+	}
+	if (isnan(n->num))
+		t = &p->tiers[0];
+	else {
+		for (i = 0; i < p->ntiers && t == NULL; i++)
+			if (S_tier_applies(&p->tiers[i], n->num))
+				t = &p->tiers[i];
+		if (t == NULL) {
+			char num[64];
+
+			S_sig(n->num, num, sizeof num);
+			diag_error(&n->pos, "no tier of price '%s' applies to a prompt "
+			    "of %s tokens", p->id, num);
+			return -1;
+		}
+	}
+	t2 = p->ntiers > 1 ? &p->tiers[1] : NULL;
+	if (f->unit == NULL) {
+		const char *str = NULL;
+
+		if (strcmp(f->name, "id") == 0)
+			str = p->id;
+		else if (strcmp(f->name, "provider") == 0)
+			str = p->provider;
+		else if (strcmp(f->name, "model") == 0)
+			str = p->model;
+		else if (strcmp(f->name, "date") == 0)
+			str = p->date;
+		else if (strcmp(f->name, "source") == 0)
+			str = p->source;
+		out->is_str = 1;
+		out->str = str != NULL ? str : "n/a";
+		out->src = n;
+		return 0;
+	}
+	if (strcmp(f->name, "input") == 0)
+		v = t->usd_per_mtok_input;
+	else if (strcmp(f->name, "output") == 0)
+		v = t->usd_per_mtok_output;
+	else if (strcmp(f->name, "output_input_ratio") == 0) {
+		formula = "output / input";
+		v = t->usd_per_mtok_input > 0 ?
+		    t->usd_per_mtok_output / t->usd_per_mtok_input : NAN;
+	} else if (strcmp(f->name, "tier2_input") == 0) {
+		t = t2;
+		v = t2 ? t2->usd_per_mtok_input : NAN;
+	} else if (strcmp(f->name, "tier2_output") == 0) {
+		t = t2;
+		v = t2 ? t2->usd_per_mtok_output : NAN;
+	} else if (strcmp(f->name, "threshold_tokens") == 0) {
+		t = NULL;
+		v = S_threshold(p);
+	} else if (strcmp(f->name, "tiers") == 0) {
+		t = NULL;
+		v = (double)p->ntiers;
+	}
+	out->num = v;
+	S_add_price_term(E, n, p, t, v, formula);
+	return 0;
+}
+
 static int
 S_eval_node(struct S_eval *E, const struct expr_node *n, struct S_val *out)
 {
@@ -698,6 +1006,32 @@ S_eval_node(struct S_eval *E, const struct expr_node *n, struct S_val *out)
 		S_add_term(E, n, &c, v);
 		return 0;
 	}
+	case EXPR_PRICE:
+		return S_eval_price(E, n, out);
+	case EXPR_CALL:
+		ra = S_eval_node(E, n->a, &a);
+		rb = n->b != NULL ? S_eval_node(E, n->b, &b) : 0;
+		if (ra == -1 || rb == -1)
+			return -1;
+		if (a.is_str || (n->b != NULL && b.is_str)) {
+			char *p = S_path_text(a.is_str ? a.src : b.src);
+
+			diag_error(&n->pos, "'%s' is a string; %s() needs numbers", p,
+			    expr_fn_name(n->fn));
+			free(p);
+			return -1;
+		}
+		switch (n->fn) {
+		case EXPR_FN_CEIL:	out->num = ceil(a.num); break;
+		case EXPR_FN_FLOOR:	out->num = floor(a.num); break;
+		/* A null argument makes the result null (fmin would hide it). */
+		case EXPR_FN_MIN:	out->num = isnan(a.num) || isnan(b.num) ? NAN :
+					    a.num < b.num ? a.num : b.num; break;
+		case EXPR_FN_MAX:	out->num = isnan(a.num) || isnan(b.num) ? NAN :
+					    a.num > b.num ? a.num : b.num; break;
+		default:		break;
+		}
+		return 0;
 	case EXPR_NEG:
 		if (S_eval_node(E, n->a, &a) == -1)
 			return -1;
@@ -786,14 +1120,25 @@ S_render(const struct expr_node *n, const struct S_eval *E, int with_values,
 		expr_c_locale(num);
 		buf_puts(b, num);
 		return;
+	case EXPR_CALL:
+		buf_printf(b, "%s(", expr_fn_name(n->fn));
+		S_render(n->a, E, with_values, b);
+		if (n->b != NULL) {
+			buf_puts(b, ", ");
+			S_render(n->b, E, with_values, b);
+		}
+		buf_putc(b, ')');
+		return;
+	case EXPR_PRICE:
 	case EXPR_PATH: {
 		char *t = S_path_text(n);
-		char *o = S_ovr_text(n);
-		size_t i;
+		char *o = n->kind == EXPR_PATH ? S_ovr_text(n) : xstrdup("");
+		char *sc = S_term_scen(n);
+		size_t i = 0;
 
 		if (with_values)
 			for (i = 0; i < E->nterms; i++)
-				if (strcmp(E->terms[i].scenario, n->scen) == 0 &&
+				if (strcmp(E->terms[i].scenario, sc) == 0 &&
 				    strcmp(E->terms[i].name, n->name) == 0 &&
 				    strcmp(E->terms[i].overrides, o) == 0) {
 					const char *u = E->terms[i].unit;
@@ -807,6 +1152,7 @@ S_render(const struct expr_node *n, const struct S_eval *E, int with_values,
 			buf_puts(b, t);
 		free(t);
 		free(o);
+		free(sc);
 		return;
 	}
 	case EXPR_NEG:
@@ -838,7 +1184,8 @@ S_derivation(const struct S_eval *E, const struct expr_stmt *st, double v)
 	char num[64];
 	size_t i;
 
-	if (st->root->kind == EXPR_PATH && E->nterms == 1)
+	if ((st->root->kind == EXPR_PATH || st->root->kind == EXPR_PRICE) &&
+	    E->nterms == 1)
 		return xstrdup(E->terms[0].substituted);
 	buf_init(&b);
 	S_render(st->root, E, 0, &b);
@@ -899,8 +1246,9 @@ expr_eval(struct expr_env *env, const struct expr_stmt *st, struct expr_value *o
 			}
 		if (who != NULL)
 			diag_error(&st->filter_pos, "filter '%s' needs a number, but "
-			    "'%s.%s' is null in this scenario", expr_filter_name(st->filter),
-			    E.terms[i].scenario, who);
+			    "'%s.%s' is null%s", expr_filter_name(st->filter),
+			    E.terms[i].scenario, who, E.terms[i].price != NULL ? "" :
+			    " in this scenario");
 		else
 			diag_error(&st->filter_pos, "filter '%s' needs a number, but "
 			    "the value is null", expr_filter_name(st->filter));

@@ -5,8 +5,13 @@
  *   expr    := term { ('+' | '-') term }
  *   term    := unary { ('*' | '/') unary }
  *   unary   := '-' unary | primary
- *   primary := NUMBER | path | '(' expr ')'
+ *   primary := NUMBER | path | price | call | '(' expr ')'
  *   path    := IDENT [ '[' IDENT '=' NUMBER { ',' IDENT '=' NUMBER } ']' ] '.' IDENT
+ *   price   := 'price' '(' STRING [ ',' NUMBER ] ')' '.' IDENT
+ *   call    := ('ceil' | 'floor' | 'min' | 'max') '(' expr [ ',' expr ] ')'
+ *
+ * `price` and the function names are keywords only when '(' follows, so a
+ * scenario may still be called "price" or "max" (price.t_step_s).
  *
  * Positions are tracked per token so that an error points at the token,
  * not at the start of the braces.
@@ -46,6 +51,18 @@ const char *
 expr_ovr_name(enum expr_ovr o)
 {
 	return (unsigned)o < EXPR_O__COUNT ? S_ovr_names[o] : "";
+}
+
+static const char *const S_fn_names[EXPR_FN__COUNT] = {
+	"ceil", "floor", "min", "max"
+};
+/* Arguments each function takes. */
+static const int S_fn_args[EXPR_FN__COUNT] = { 1, 1, 2, 2 };
+
+const char *
+expr_fn_name(enum expr_fn f)
+{
+	return (unsigned)f < EXPR_FN__COUNT ? S_fn_names[f] : "";
 }
 
 static void
@@ -279,6 +296,132 @@ S_ovr_check(struct S_lex *lx, enum expr_ovr o, double v, const struct srcpos *po
 
 static struct expr_node *S_expr(struct S_lex *lx);
 
+/* Is the next non-blank character after the current token '('? */
+static int
+S_paren_follows(const struct S_lex *lx)
+{
+	size_t j = lx->i;
+
+	while (j < lx->len && isspace((unsigned char)lx->s[j]))
+		j++;
+	return j < lx->len && lx->s[j] == '(';
+}
+
+/* '.' NAME after a path or a price; 0, or -1 after an error. */
+static int
+S_field(struct S_lex *lx, struct expr_node *n, const char *after)
+{
+	if (lx->tok != T_DOT) {
+		char *t = S_tok_text(lx);
+
+		if (lx->tok != T_BAD)
+			S_err(lx, &lx->tpos, "unexpected %s (expected '.' and a %s)",
+			    t, after);
+		free(t);
+		return -1;
+	}
+	S_next(lx);
+	if (lx->tok != T_IDENT) {
+		S_expected(lx, n->kind == EXPR_PRICE ? "a price field name" :
+		    "a quantity name");
+		return -1;
+	}
+	n->name = xstrdup(lx->str.data);
+	n->name_pos = lx->tpos;
+	S_next(lx);
+	return 0;
+}
+
+/* price("ID"[, TOKENS]).NAME; the current token is 'price'. */
+static struct expr_node *
+S_price(struct S_lex *lx)
+{
+	struct expr_node *n = S_node(EXPR_PRICE, &lx->tpos);
+
+	n->num = NAN;
+	S_next(lx);		/* '(' */
+	S_next(lx);
+	if (lx->tok != T_STR) {
+		S_expected(lx, "a price id in quotes, as in price(\"gpt-4o\")");
+		goto fail;
+	}
+	if (lx->str.data[0] == '\0') {
+		S_err(lx, &lx->tpos, "empty price id");
+		goto fail;
+	}
+	n->scen = xstrdup(lx->str.data);
+	S_next(lx);
+	if (lx->tok == T_COMMA) {
+		S_next(lx);
+		if (lx->tok != T_NUM) {
+			S_expected(lx, "a number of prompt tokens after ','");
+			goto fail;
+		}
+		if (lx->num != floor(lx->num)) {
+			S_err(lx, &lx->tpos, "prompt tokens must be a whole number");
+			goto fail;
+		}
+		n->num = lx->num;
+		S_next(lx);
+	}
+	if (lx->tok != T_RPAREN) {
+		S_expected(lx, "')'");
+		goto fail;
+	}
+	S_next(lx);
+	if (S_field(lx, n, "price field after price(...)") == -1)
+		goto fail;
+	return n;
+fail:
+	S_node_free(n);
+	return NULL;
+}
+
+/* FN(a[, b]); the current token is the function's name. */
+static struct expr_node *
+S_call(struct S_lex *lx, enum expr_fn fn)
+{
+	struct expr_node *n = S_node(EXPR_CALL, &lx->tpos);
+	struct expr_node *arg;
+	int nargs = 0;
+
+	n->fn = fn;
+	if (++lx->depth > EXPR_MAX_DEPTH) {
+		S_err(lx, &lx->tpos, "expression nested deeper than %d levels",
+		    EXPR_MAX_DEPTH);
+		goto fail;
+	}
+	S_next(lx);		/* '(' */
+	do {
+		S_next(lx);
+		if ((arg = S_expr(lx)) == NULL)
+			goto fail;
+		if (nargs == 0)
+			n->a = arg;
+		else if (nargs == 1)
+			n->b = arg;
+		else
+			S_node_free(arg);
+		nargs++;
+	} while (lx->tok == T_COMMA);
+	if (lx->tok != T_RPAREN) {
+		S_expected(lx, "',' or ')'");
+		goto fail;
+	}
+	if (nargs != S_fn_args[fn]) {
+		S_err(lx, &n->pos, "%s() takes %d argument%s, not %d", S_fn_names[fn],
+		    S_fn_args[fn], S_fn_args[fn] == 1 ? "" : "s", nargs);
+		goto fail;
+	}
+	S_next(lx);
+	lx->depth--;
+	return n;
+fail:
+	lx->depth--;
+	S_node_free(n);
+	return NULL;
+}
+
 static struct expr_node *
 S_path(struct S_lex *lx)
 {
@@ -334,23 +477,14 @@ S_path(struct S_lex *lx)
 		}
 		S_next(lx);
 	}
-	if (lx->tok != T_DOT) {
-		char *t = S_tok_text(lx);
+	{
+		char *after = xasprintf("quantity name after scenario '%s'", n->scen);
+		int rc = S_field(lx, n, after);
 
-		if (lx->tok != T_BAD)
-			S_err(lx, &lx->tpos, "unexpected %s (expected '.' and a quantity "
-			    "name after scenario '%s')", t, n->scen);
-		free(t);
-		goto fail;
+		free(after);
+		if (rc == -1)
+			goto fail;
 	}
-	S_next(lx);
-	if (lx->tok != T_IDENT) {
-		S_expected(lx, "a quantity name");
-		goto fail;
-	}
-	n->name = xstrdup(lx->str.data);
-	n->name_pos = lx->tpos;
-	S_next(lx);
 	return n;
 fail:
 	S_node_free(n);
@@ -368,8 +502,21 @@ S_primary(struct S_lex *lx)
 		n->num = lx->num;
 		S_next(lx);
 		return n;
-	case T_IDENT:
+	case T_IDENT: {
+		int f;
+
+		if (S_paren_follows(lx)) {
+			if (strcmp(lx->str.data, "price") == 0)
+				return S_price(lx);
+			for (f = 0; f < EXPR_FN__COUNT; f++)
+				if (strcmp(lx->str.data, S_fn_names[f]) == 0)
+					return S_call(lx, (enum expr_fn)f);
+			S_err(lx, &lx->tpos, "unknown function '%s' (functions: price, "
+			    "ceil, floor, min, max)", lx->str.data);
+			return NULL;
+		}
 		return S_path(lx);
+	}
 	case T_LPAREN:
 		if (++lx->depth > EXPR_MAX_DEPTH) {
 			S_err(lx, &lx->tpos, "expression nested deeper than %d levels",
@@ -518,6 +665,27 @@ S_filter(struct S_lex *lx, struct expr_stmt *st)
 	return 0;
 }
 
+void
+expr_price_text(const struct expr_node *n, struct buf *b)
+{
+	const char *s;
+	char num[64];
+
+	buf_puts(b, "price(\"");
+	for (s = n->scen; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+	if (!isnan(n->num)) {
+		util_fmt_g(num, sizeof num, 15, n->num);
+		expr_c_locale(num);
+		buf_printf(b, ", %s", num);
+	}
+	buf_putc(b, ')');
+}
+
 static int
 S_prec(const struct expr_node *n)
 {
@@ -558,6 +726,19 @@ S_canon(const struct expr_node *n, struct buf *b)
 			first = 0;
 		}
 		buf_printf(b, "%s.%s", first ? "" : "]", n->name);
+		return;
+	case EXPR_PRICE:
+		expr_price_text(n, b);
+		buf_printf(b, ".%s", n->name);
+		return;
+	case EXPR_CALL:
+		buf_printf(b, "%s(", S_fn_names[n->fn]);
+		S_canon(n->a, b);
+		if (n->b != NULL) {
+			buf_puts(b, ", ");
+			S_canon(n->b, b);
+		}
+		buf_putc(b, ')');
 		return;
 	case EXPR_NEG:
 		wrap = S_prec(n->a) < p;

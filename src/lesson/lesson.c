@@ -568,10 +568,100 @@ S_figure(struct lesson *l, const struct lesson_expand_opts *o,
 	return rc;
 }
 
+/*
+ * Is the text between the braces a block marker?  1: `answer`, 2: `end
+ * answer`, -1: a malformed one (`end`, `end answers`, `answer 2`), 0: an
+ * expression.  A scenario may still be called "answer" or "end": a word
+ * followed by '.', '[' or '(' is read as an expression.
+ */
+static int
+S_marker(const char *s, size_t n)
+{
+	size_t i = 0, w;
+	int open;
+
+	while (i < n && isspace((unsigned char)s[i]))
+		i++;
+	for (w = i; i < n && (isalnum((unsigned char)s[i]) || s[i] == '_'); i++)
+		;
+	if (i - w == 6 && memcmp(s + w, "answer", 6) == 0)
+		open = 1;
+	else if (i - w == 3 && memcmp(s + w, "end", 3) == 0)
+		open = 0;
+	else
+		return 0;
+	while (i < n && isspace((unsigned char)s[i]))
+		i++;
+	if (i < n && (s[i] == '.' || s[i] == '[' || s[i] == '('))
+		return 0;
+	if (open)
+		return i == n ? 1 : -1;
+	for (w = i; i < n && (isalnum((unsigned char)s[i]) || s[i] == '_'); i++)
+		;
+	if (i - w != 6 || memcmp(s + w, "answer", 6) != 0)
+		return -1;
+	while (i < n && isspace((unsigned char)s[i]))
+		i++;
+	return i == n ? 2 : -1;
+}
+
+/* State of the answer blocks while expanding. */
+struct S_blocks {
+	int open;			/* inside {{ answer }} ... */
+	struct srcpos open_pos;
+	struct buf hidden;		/* where a hidden block's text goes */
+};
+
+/* Handles one marker span; returns 0, or -1 after printing an error. */
+static int
+S_block_marker(const struct lesson_expand_opts *o, struct S_blocks *bl,
+    const struct lscan *sc, const struct lscan_span *sp, int kind,
+    struct buf **out, struct buf *md)
+{
+	struct srcpos open = lscan_pos(sc, sp->start);
+	int rc = 0;
+
+	if (kind == -1) {
+		diag_error(&open, "unknown block marker '{{%.*s}}' (the only block is "
+		    "{{ answer }} ... {{ end answer }}, each on a line of its own)",
+		    (int)(sp->in_end - sp->in_start), sc->s + sp->in_start);
+		return -1;
+	}
+	/* A misplaced marker still opens or closes its block, so that one
+	 * mistake does not cascade into "unpaired" errors. */
+	if (!S_alone_on_line(sc->s, sc->len, sp->start, sp->end)) {
+		diag_error(&open, "%s must be on a line of its own", kind == 1 ?
+		    "{{ answer }}" : "{{ end answer }}");
+		rc = -1;
+	}
+	if (kind == 1) {
+		if (bl->open) {
+			diag_error(&open, "{{ answer }} inside the answer block opened "
+			    "at line %u (close it with {{ end answer }} first)",
+			    bl->open_pos.line);
+			return -1;
+		}
+		bl->open = 1;
+		bl->open_pos = open;
+		if (o->answers == LESSON_ANSWERS_HIDE)
+			*out = &bl->hidden;
+		return rc;
+	}
+	if (!bl->open) {
+		diag_error(&open, "{{ end answer }} without an open {{ answer }}");
+		return -1;
+	}
+	bl->open = 0;
+	*out = md;
+	return rc;
+}
+
 int
 lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
     struct buf *md)
 {
+	struct S_blocks bl;
+	struct buf *out = md;
 	struct lesson_expand_opts defaults;
 	struct srcpos base = { l->path, l->body_line, 1 };
 	struct expr_env env;
@@ -590,15 +680,18 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 	l->nrecs = 0;
 	if (md->data == NULL)
 		buf_put(md, "", 0);
+	memset(&bl, 0, sizeof bl);
+	buf_init(&bl.hidden);
 	lscan_run(l->body, l->body_len, base, &sc);
 	expr_env_init(&env, l->scen, l->nscen);
+	env.set = l->set;
 	for (i = 0; i < sc.nspans; i++) {
 		const struct lscan_span *sp = &sc.spans[i];
 		struct srcpos open = lscan_pos(&sc, sp->start);
 		struct expr_stmt st;
 		struct expr_value v;
 
-		buf_put(md, l->body + at, sp->start - at);
+		buf_put(out, l->body + at, sp->start - at);
 		at = sp->end;
 		if (i == LESSON_MAX_EXPRS) {
 			diag_error(&open, "more than %d {{ }} in one lesson",
@@ -606,15 +699,24 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 			errors++;
 		}
 		if (i >= LESSON_MAX_EXPRS) {
-			buf_put(md, l->body + sp->start, sp->end - sp->start);
+			buf_put(out, l->body + sp->start, sp->end - sp->start);
 			continue;
 		}
 		if (sp->unterminated) {
 			diag_error(&open, "unterminated '{{' (no '}}' before the end of "
 			    "the paragraph)");
 			errors++;
-			buf_put(md, l->body + sp->start, sp->end - sp->start);
+			buf_put(out, l->body + sp->start, sp->end - sp->start);
 			continue;
+		}
+		{
+			int mk = S_marker(l->body + sp->in_start, sp->in_end - sp->in_start);
+
+			if (mk != 0) {
+				if (S_block_marker(opts, &bl, &sc, sp, mk, &out, md) == -1)
+					errors++;
+				continue;
+			}
 		}
 		if (expr_parse(l->body + sp->in_start, sp->in_end - sp->in_start,
 		    lscan_pos(&sc, sp->in_start), &st) == -1) {
@@ -623,10 +725,10 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 		}
 		switch (st.kind) {
 		case EXPR_STMT_LIT:
-			buf_puts(md, st.lit);
+			buf_puts(out, st.lit);
 			break;
 		case EXPR_STMT_FIGURE:
-			if (S_figure(l, opts, &env, &sc, sp, &st, md) == -1)
+			if (S_figure(l, opts, &env, &sc, sp, &st, out) == -1)
 				errors++;
 			break;
 		case EXPR_STMT_VALUE:
@@ -635,15 +737,21 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 				break;
 			}
 			if (v.type == EXPR_V_STR)
-				S_md_escape(md, v.str);
+				S_md_escape(out, v.str);
 			else
-				S_number(opts, S_record(l, &st, &open, &v), md);
+				S_number(opts, S_record(l, &st, &open, &v), out);
 			expr_value_free(&v);
 			break;
 		}
 		expr_stmt_free(&st);
 	}
-	buf_put(md, l->body + at, l->body_len - at);
+	buf_put(out, l->body + at, l->body_len - at);
+	if (bl.open) {
+		diag_error(&bl.open_pos, "{{ answer }} without {{ end answer }} (the "
+		    "block runs to the end of the file)");
+		errors++;
+	}
+	buf_free(&bl.hidden);
 	expr_env_free(&env);
 	lscan_free(&sc);
 	return errors ? -1 : 0;

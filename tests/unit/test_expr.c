@@ -240,6 +240,34 @@ static const struct {
 	{ "floor.x +\n  # 2", NULL, "t.md:6:3: error: unexpected character '#'\n" },
 	{ "\xc3\xa9t\xc3\xa9.x $", NULL, "t.md:5:10: error: unexpected character "
 	  "'\xc3\xa9'\n" },
+	/* prices and functions */
+	{ "price(\"gpt-4o\").input|$/Mtok", "price(\"gpt-4o\").input | $/Mtok", NULL },
+	{ "price( \"a\" , 3e5 ).output", "price(\"a\", 300000).output", NULL },
+	{ "price(\"q\\\"\").input", "price(\"q\\\"\").input", NULL },
+	{ "price.t_step_s / price[batch=2].x", "price.t_step_s / price[batch=2].x", NULL },
+	{ "max(a.x,b.y)*2", "max(a.x, b.y) * 2", NULL },
+	{ "ceil((a.x + 1)) - floor(-2.5)", "ceil(a.x + 1) - floor(-2.5)", NULL },
+	{ "min(1, max(2, 3))", "min(1, max(2, 3))", NULL },
+	{ "max.x + ceil[chips=2].y", "max.x + ceil[chips=2].y", NULL },
+	{ "price(gpt).input", NULL, "t.md:5:16: error: unexpected 'gpt' (expected a "
+	  "price id in quotes, as in price(\"gpt-4o\"))\n" },
+	{ "price(\"a\")", NULL, "t.md:5:20: error: unexpected end of expression "
+	  "(expected '.' and a price field after price(...))\n" },
+	{ "price(\"a\").", NULL, "t.md:5:21: error: unexpected end of expression "
+	  "(expected a price field name)\n" },
+	{ "price(\"a\", 1.5).input", NULL, "t.md:5:21: error: prompt tokens must be "
+	  "a whole number\n" },
+	{ "price(\"a\", x).input", NULL, "t.md:5:21: error: unexpected 'x' (expected "
+	  "a number of prompt tokens after ',')\n" },
+	{ "price(\"a\" 3).input", NULL, "t.md:5:20: error: unexpected '3' (expected "
+	  "')')\n" },
+	{ "price(\"\").input", NULL, "t.md:5:16: error: empty price id\n" },
+	{ "ceil(1, 2)", NULL, "t.md:5:10: error: ceil() takes 1 argument, not 2\n" },
+	{ "max(1)", NULL, "t.md:5:10: error: max() takes 2 arguments, not 1\n" },
+	{ "sqrt(2)", NULL, "t.md:5:10: error: unknown function 'sqrt' (functions: "
+	  "price, ceil, floor, min, max)\n" },
+	{ "max(1, 2", NULL, "t.md:5:18: error: unexpected end of expression "
+	  "(expected ',' or ')')\n" },
 };
 
 START_TEST(test_parse_canonical_text_and_exact_errors)
@@ -387,6 +415,7 @@ S_eval_setup(void)
 	ck_assert_int_eq(data_load("fixtures/lessons/data", &S_set), 0);
 	ck_assert_int_eq(lesson_load("fixtures/lessons/03-good.md", &S_set, &S_les), 0);
 	expr_env_init(&S_env, S_les->scen, S_les->nscen);
+	S_env.set = &S_set;
 }
 
 static void
@@ -469,6 +498,53 @@ static const struct {
 	{ "nocost[chips=2].t_step_s", NULL, "t.md:1:1: error: scenario 'nocost' with "
 	  "chips=2 cannot be computed: hardware has no scale-up link, so it cannot run "
 	  "on more than one chip\n" },
+	/* prices (tests/fixtures/lessons/data/pricing.yaml) */
+	{ "price(\"tiered-a\").input | $/Mtok", "$1.25/Mtok", NULL },
+	{ "price(\"tiered-a\").output | $/Mtok", "$10/Mtok", NULL },
+	{ "price(\"tiered-a\", 200000).input | $/Mtok", "$1.25/Mtok", NULL },
+	{ "price(\"tiered-a\", 200001).input | $/Mtok", "$2.5/Mtok", NULL },
+	{ "price(\"tiered-a\", 0).output | $/Mtok", "$10/Mtok", NULL },
+	{ "price(\"tiered-a\").output_input_ratio | x", "8x", NULL },
+	{ "price(\"tiered-a\", 300000).output_input_ratio | x", "6x", NULL },
+	{ "price(\"tiered-a\").tier2_input | $/Mtok", "$2.5/Mtok", NULL },
+	{ "price(\"tiered-a\").tier2_output | $/Mtok", "$15/Mtok", NULL },
+	{ "price(\"tiered-a\").tier2_input / price(\"tiered-a\").input | x", "2x", NULL },
+	{ "price(\"tiered-a\").threshold_tokens | K", "200K", NULL },
+	{ "price(\"tiered-a\").tiers", "2", NULL },
+	{ "price(\"flat-b\").tiers", "1", NULL },
+	{ "price(\"flat-b\", 5000000).input | $/Mtok", "$2.5/Mtok", NULL },
+	{ "price(\"flat-b\").output_input_ratio | x", "4x", NULL },
+	{ "price(\"flat-b\").threshold_tokens", "n/a", NULL },
+	{ "price(\"flat-b\").tier2_output", "n/a", NULL },
+	{ "price(\"flat-b\").date", "2024-08", NULL },
+	{ "price(\"flat-b\").provider", "Vendor <B>", NULL },
+	{ "price(\"flat-b\").model", "Model B", NULL },
+	{ "price(\"flat-b\").id", "flat-b", NULL },
+	{ "price(\"tiered-a\").source", "fixture pricing page", NULL },
+	{ "price(\"tiered-a\").output / real.usd_per_hour | x", "2.78x", NULL },
+	{ "price(\"flat-b\").tier2_input | $/Mtok", NULL, "t.md:1:31: error: filter "
+	  "'$/Mtok' needs a number, but 'price(\"flat-b\").tier2_input' is null\n" },
+	{ "price(\"flat-b\").provider + 1", NULL, "t.md:1:26: error: "
+	  "'price(\"flat-b\").provider' is a string; arithmetic needs numbers\n" },
+	{ "price(\"flat-b\").date | num", NULL, "t.md:1:24: error: filter 'num' needs "
+	  "a number, but 'price(\"flat-b\").date' is a string\n" },
+	{ "price(\"nope\").input", NULL, "t.md:1:1: error: unknown price 'nope' "
+	  "(known prices: flat-b, tiered-a)\n" },
+	{ "price(\"flat-b\").cost", NULL, "t.md:1:17: error: unknown price field "
+	  "'cost' (price fields: input, output, output_input_ratio, tier2_input, "
+	  "tier2_output, threshold_tokens, tiers, id, provider, model, date, source)\n" },
+	{ "price(\"nope\").input + flor.t_step_s", NULL, "t.md:1:1: error: unknown price "
+	  "'nope' (known prices: flat-b, tiered-a)\n"
+	  "t.md:1:23: error: unknown scenario 'flor' (this lesson's scenarios: floor, "
+	  "sheet, real, nocost)\n" },
+	/* functions */
+	{ "ceil(floor.weight_bytes / real.hbm_bytes) | int", "9", NULL },
+	{ "floor(floor.weight_bytes / real.hbm_bytes) | int", "8", NULL },
+	{ "floor(-2.5)", "-3", NULL },
+	{ "min(real.batch, 100) + max(real.batch, 100)", "164", NULL },
+	{ "min(nocost.usd_per_mtok_output, 1)", "n/a", NULL },
+	{ "ceil(real.model)", NULL, "t.md:1:1: error: 'real.model' is a string; ceil() "
+	  "needs numbers\n" },
 };
 
 START_TEST(test_eval_values_and_exact_errors)
@@ -535,6 +611,73 @@ START_TEST(test_eval_records_terms_and_derivation)
 	    "max(0.209 s, 0.0007074 s) + 0 s = 0.209 s");
 	expr_value_free(&v);
 	expr_stmt_free(&st);
+}
+END_TEST
+
+/* A price read says where it came from: the pricing.yaml entry (id, line,
+ * date, source) and the tier, for the derivations page. */
+START_TEST(test_eval_price_terms_name_their_entry)
+{
+	struct srcpos pos = { "t.md", 1, 1 };
+	const char *src = "price(\"tiered-a\", 300000).output_input_ratio / "
+	    "price(\"tiered-a\").output_input_ratio | x";
+	struct S_capture cap;
+	struct expr_env bare;
+	struct expr_stmt st;
+	struct expr_value v;
+	char *err;
+
+	ck_assert_int_eq(expr_parse(src, strlen(src), pos, &st), 0);
+	ck_assert_int_eq(expr_eval(&S_env, &st, &v), 0);
+	ck_assert_str_eq(v.str, "0.75x");
+	ck_assert_uint_eq(v.nterms, 2);
+	ck_assert_str_eq(v.terms[0].scenario, "price(\"tiered-a\", 300000)");
+	ck_assert_str_eq(v.terms[0].overrides, "");
+	ck_assert_str_eq(v.terms[0].name, "output_input_ratio");
+	ck_assert_str_eq(v.terms[0].formula, "output / input");
+	ck_assert_str_eq(v.terms[0].substituted, "price(\"tiered-a\", 300000)."
+	    "output_input_ratio = output / input = 15 USD/Mtok / 2.5 USD/Mtok = 6");
+	ck_assert_str_eq(v.terms[0].inputs, "tiered-a (fixtures/lessons/data/pricing.yaml:3): "
+	    "Vendor A, Model A Pro, price of 2025-04; tier: prompts above 200000 tokens; "
+	    "source: fixture pricing page");
+	ck_assert_ptr_null(v.terms[0].scen);
+	ck_assert_ptr_nonnull(v.terms[0].price);
+	ck_assert_str_eq(v.terms[0].price->id, "tiered-a");
+	ck_assert_uint_eq(v.terms[0].price->pos.line, 3);
+	ck_assert_ptr_eq(v.terms[0].tier, &v.terms[0].price->tiers[1]);
+	ck_assert_ptr_eq(v.terms[1].tier, &v.terms[1].price->tiers[0]);
+	ck_assert_str_eq(v.derivation, "price(\"tiered-a\", 300000).output_input_ratio / "
+	    "price(\"tiered-a\").output_input_ratio = 6 / 8 = 0.75; price(\"tiered-a\", "
+	    "300000).output_input_ratio = output / input = 15 USD/Mtok / 2.5 USD/Mtok = 6; "
+	    "price(\"tiered-a\").output_input_ratio = output / input = 10 USD/Mtok / "
+	    "1.25 USD/Mtok = 8");
+	expr_value_free(&v);
+	expr_stmt_free(&st);
+
+	/* A single price: its own line, unit and no tier for the threshold. */
+	src = "price(\"tiered-a\").threshold_tokens | K";
+	ck_assert_int_eq(expr_parse(src, strlen(src), pos, &st), 0);
+	ck_assert_int_eq(expr_eval(&S_env, &st, &v), 0);
+	ck_assert_str_eq(v.derivation, "price(\"tiered-a\").threshold_tokens = 200000 tokens");
+	ck_assert_ptr_null(v.terms[0].tier);
+	ck_assert_str_eq(v.terms[0].inputs, "tiered-a (fixtures/lessons/data/pricing.yaml:3): "
+	    "Vendor A, Model A Pro, price of 2025-04; source: fixture pricing page");
+	expr_value_free(&v);
+
+	/* Without a data set (env->set NULL) price() is an error, not a crash. */
+	expr_env_init(&bare, S_les->scen, S_les->nscen);
+	S_capture_start(&cap);
+	ck_assert_int_eq(expr_eval(&bare, &st, &v), -1);
+	err = S_capture_end(&cap);
+	ck_assert_str_eq(err, "t.md:1:1: error: price(\"tiered-a\"): no price list is "
+	    "loaded here (data/pricing.yaml)\n");
+	free(err);
+	expr_env_free(&bare);
+	expr_stmt_free(&st);
+	ck_assert_str_eq(expr_price_field_unit("input"), "USD/Mtok");
+	ck_assert_str_eq(expr_price_field_unit("threshold_tokens"), "tokens");
+	ck_assert_ptr_null(expr_price_field_unit("date"));
+	ck_assert_str_eq(expr_fn_name(EXPR_FN_MAX), "max");
 }
 END_TEST
 
@@ -621,6 +764,7 @@ expr_suite(void)
 	    (int)(sizeof S_eval / sizeof S_eval[0]));
 	tcase_add_test(tc, test_eval_records_terms_and_derivation);
 	tcase_add_test(tc, test_eval_substitutes_inputs_with_overrides);
+	tcase_add_test(tc, test_eval_price_terms_name_their_entry);
 	tcase_add_test(tc, test_eval_caches_nothing_across_overrides);
 	tcase_add_test(tc, test_name_units_and_hash);
 	suite_add_tcase(s, tc);

@@ -392,6 +392,124 @@ START_TEST(test_expand_reports_every_error_then_fails)
 }
 END_TEST
 
+/* ---- answer blocks ---- */
+
+START_TEST(test_expand_shows_or_hides_answer_blocks)
+{
+	struct lesson *l = S_load(FX "08-answers.md");
+	struct lesson_expand_opts o;
+	struct S_capture cap;
+	struct buf md;
+	char *err, *ids_show;
+	size_t i;
+
+	lesson_expand_opts_defaults(&o);
+	ck_assert_int_eq(o.answers, LESSON_ANSWERS_SHOW);
+	o.numbers = LESSON_NUM_BARE;
+	buf_init(&md);
+	S_capture_start(&cap);
+	ck_assert_int_eq(lesson_expand(l, &o, &md), 0);
+	err = S_capture_end(&cap);
+	ck_assert_str_eq(err, "");
+	free(err);
+	/* The markers' lines become blank lines; code keeps its text. */
+	ck_assert_str_eq(md.data,
+	    "Problem: the step of Model A at batch 1.\n"
+	    "\n"
+	    "\n"
+	    "Working: 41.8 ms, price \\$2.5/Mtok.\n"
+	    "\n"
+	    "\n"
+	    "Next: `{{ answer }}` in code is text.\n"
+	    "  \n"
+	    "Second 295.\n"
+	    "\n"
+	    "Done 1.\n");
+	ck_assert_uint_eq(l->nrecs, 4);
+	{
+		struct buf ids;
+
+		buf_init(&ids);
+		for (i = 0; i < l->nrecs; i++)
+			buf_printf(&ids, "%s %s;", l->recs[i].id, l->recs[i].formatted);
+		ids_show = buf_take(&ids, NULL);
+	}
+
+	/* Hidden: the blocks' text goes, the records stay the same. */
+	o.answers = LESSON_ANSWERS_HIDE;
+	buf_reset(&md);
+	ck_assert_int_eq(lesson_expand(l, &o, &md), 0);
+	ck_assert_str_eq(md.data,
+	    "Problem: the step of Model A at batch 1.\n"
+	    "\n"
+	    "\n"
+	    "\n"
+	    "Next: `{{ answer }}` in code is text.\n"
+	    "  \n"
+	    "Done 1.\n");
+	{
+		struct buf ids;
+
+		buf_init(&ids);
+		for (i = 0; i < l->nrecs; i++)
+			buf_printf(&ids, "%s %s;", l->recs[i].id, l->recs[i].formatted);
+		ck_assert_str_eq(ids.data, ids_show);
+		buf_free(&ids);
+	}
+	free(ids_show);
+	/* lesson_check (lint + expansion) passes and reads the blocks. */
+	ck_assert_int_eq(lesson_check(l), 0);
+	buf_free(&md);
+	lesson_free(l);
+}
+END_TEST
+
+START_TEST(test_expand_reports_unbalanced_and_unknown_markers)
+{
+	struct lesson *l = S_load(FX "09-answers-bad.md");
+	struct lesson_expand_opts o;
+	struct S_capture cap;
+	struct buf md;
+	char *err;
+	int k;
+
+	lesson_expand_opts_defaults(&o);
+	/* The same errors whether the blocks are shown or hidden: hidden
+	 * blocks are still checked. */
+	for (k = 0; k < 2; k++) {
+		o.answers = k ? LESSON_ANSWERS_HIDE : LESSON_ANSWERS_SHOW;
+		buf_init(&md);
+		S_capture_start(&cap);
+		ck_assert_int_eq(lesson_expand(l, &o, &md), -1);
+		err = S_capture_end(&cap);
+		ck_assert_str_eq(err,
+		    FX "09-answers-bad.md:10:1: error: {{ end answer }} without an open "
+		    "{{ answer }}\n"
+		    FX "09-answers-bad.md:12:1: error: {{ answer }} inside the answer block "
+		    "opened at line 11 (close it with {{ end answer }} first)\n"
+		    FX "09-answers-bad.md:13:16: error: unknown quantity 't_stp_s' (did you "
+		    "mean 't_step_s'?)\n"
+		    FX "09-answers-bad.md:14:1: error: {{ end answer }} must be on a line of "
+		    "its own\n"
+		    FX "09-answers-bad.md:15:1: error: unknown block marker '{{ end answers }}' "
+		    "(the only block is {{ answer }} ... {{ end answer }}, each on a line of "
+		    "its own)\n"
+		    FX "09-answers-bad.md:16:1: error: unknown block marker '{{ answer 2 }}' "
+		    "(the only block is {{ answer }} ... {{ end answer }}, each on a line of "
+		    "its own)\n"
+		    FX "09-answers-bad.md:17:4: error: unknown scenario 'answer' (this "
+		    "lesson's scenarios: real)\n"
+		    FX "09-answers-bad.md:17:29: error: unknown scenario 'end' (this "
+		    "lesson's scenarios: real)\n"
+		    FX "09-answers-bad.md:18:1: error: {{ answer }} without {{ end answer }} "
+		    "(the block runs to the end of the file)\n");
+		free(err);
+		buf_free(&md);
+	}
+	lesson_free(l);
+}
+END_TEST
+
 /* ---- lint ---- */
 
 START_TEST(test_lint_lesson_title_summary_and_body)
@@ -656,6 +774,8 @@ lesson_suite(void)
 	tcase_add_test(tc, test_record_ids_survive_a_data_change);
 	tcase_add_test(tc, test_expand_reports_every_error_then_fails);
 	tcase_add_test(tc, test_expand_survives_markdown_soup);
+	tcase_add_test(tc, test_expand_shows_or_hides_answer_blocks);
+	tcase_add_test(tc, test_expand_reports_unbalanced_and_unknown_markers);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lint");
