@@ -28,6 +28,9 @@ S_bad_stage() {
 	done
 }
 
+# Runs CMD... in folder DIR.
+S_bad_in() { local d=$1; shift; (cd "$d" && "$@"); }
+
 # Checks data folder $TMP/bad/NAME, with the path printed relative.
 S_bad_check() {
 	(cd "$TMP/bad" && "$INFERBOOK" check --data "$1")
@@ -56,6 +59,19 @@ t_ms=$(( ($(date +%s%N) - t_t0) / 1000000 ))
 if [ "$t_ms" -lt 2000 ]; then ok; else fail "50 MB file took $t_ms ms (limit 2000)"; fi
 rm -f "$TMP/bad/big-file/hardware.yaml"
 
+# More YAML nodes than YTREE_MAX_NODES (a 400 kB flow sequence).
+S_bad_stage too-many-nodes tests/bad/gen/too-many-nodes
+{ printf -- '- id: h100-sxm\n  notes: ['; printf '1,%.0s' $(seq 200001); printf '1]\n'; } \
+	> "$TMP/bad/too-many-nodes/hardware.yaml"
+golden ../bad/gen/too-many-nodes/expected S_bad_check too-many-nodes
+
+# More {{ }} in one lesson than LESSON_MAX_EXPRS.
+mkdir -p "$TMP/bad/too-many-exprs"
+{ printf -- '---\ntitle: T\norder: 1\nsummary: S.\nscenarios:\n  a: { model: llama-3.1-70b, hardware: h100-sxm }\n---\n'
+  printf '{{ a.batch }}\n%.0s' $(seq 4097); } > "$TMP/bad/too-many-exprs/01-bad.md"
+golden ../bad/gen/too-many-exprs/expected S_bad_in "$TMP/bad" \
+	"$INFERBOOK" check --data "$PWD/tests/bad/base" --lessons too-many-exprs
+
 # A hardware.yaml that is a folder.
 S_bad_stage file-is-dir tests/bad/gen/file-is-dir
 rm -f "$TMP/bad/file-is-dir/hardware.yaml"; mkdir "$TMP/bad/file-is-dir/hardware.yaml"
@@ -80,7 +96,6 @@ else fail "alias bomb: exit $t_rc after $t_ms ms (want 1, under 2000 ms)"; cat "
 mkdir -p "$TMP/bad/lessons-link/lessons"
 cp tests/bad/gen/symlink-lesson/outside.md "$TMP/bad/lessons-link/outside.md"
 ln -s ../outside.md "$TMP/bad/lessons-link/lessons/01-outside.md"
-S_bad_in() { local d=$1; shift; (cd "$d" && "$@"); }
 golden ../bad/gen/symlink-lesson/expected S_bad_in "$TMP/bad/lessons-link" \
 	"$INFERBOOK" check --data "$PWD/tests/bad/base" --lessons lessons
 
