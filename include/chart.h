@@ -91,8 +91,12 @@ struct chart_series {
 	enum chart_kind kind;
 	int style;			/* 0..CHART_NSTYLES-1 or CHART_STYLE_GREY */
 	int emphasis;			/* drawn thicker (the headline series) */
+	int inline_label;		/* LINE: the label written on the line, near
+					 * its right end, instead of in the legend
+					 * (reference lines such as y = x) */
 	double *x, *y;			/* n points; BAR: x = value, y = category index */
-	char **labels;			/* BAR: optional text at each bar's end; else NULL */
+	char **labels;			/* optional text per point, else NULL: BAR at the
+					 * bar's end; SCATTER beside the point */
 	size_t n;
 };
 
@@ -124,13 +128,17 @@ struct chart_fig {
 
 /* ---- the named figures ---- */
 
-/* The ten figure names, in the explainer's order (static array). */
+/* The eleven figure names, in the explainer's order (static array). */
 const char *const *chart_names(size_t *n);
 
 /* Builds figure `name` from the data set, driven by the base scenario
  * (its model, chip, precisions, batch, context, chips, efficiencies).
  * Both are borrowed and may be freed after the call.  Returns 0 and sets
- * *out, or -1 after a diag error (unknown name, insufficient data). */
+ * *out, or -1 after a diag error (unknown name, insufficient data).
+ * "theory-vs-practice" plots the measurements (evidence.h), each at its
+ * own setup, whatever the base scenario: when the set has none loaded it
+ * calls evidence_load(set) first, the one build that writes to the set,
+ * so do not build that figure while another thread reads the set. */
 int chart_build(const char *name, const struct data_set *set,
     const struct data_scenario *base, struct chart_fig **out);
 
@@ -146,7 +154,11 @@ struct chart_series *chart_fig_series(struct chart_fig *f, enum chart_kind kind,
     const char *label, int style, const double *x, const double *y, size_t n);
 /* Names category i of a CHART_CATEGORY axis (bars: y = i). */
 void chart_axis_category(struct chart_axis *a, size_t i, const char *name);
-/* Sets the text at the end of bar i (BAR series). */
+/* Sets the text of point i: at the end of a bar (BAR), or beside a
+ * scatter point (SCATTER), placed clear of the other marks and texts,
+ * with a thin leader line when it has to sit further away. */
+void chart_series_point_label(struct chart_series *s, size_t i, const char *text);
+/* The same (the name the bar charts use). */
 void chart_series_bar_label(struct chart_series *s, size_t i, const char *text);
 void chart_fig_annot(struct chart_fig *f, enum chart_annot_kind kind,
     double x, double y, double x2, int style, const char *label);
@@ -200,7 +212,8 @@ void chart_draw_style(cairo_t *cr, const struct chart_fig *f,
 int chart_svg(const struct chart_fig *f, struct buf *out);
 /* A PNG of the figure at scale pixels per point (2: 1280x800). 0 or -1. */
 int chart_png(const struct chart_fig *f, double scale, struct buf *out);
-/* The data behind the figure: "series,<x key>,<y key>[,label]" rows. */
+/* The data behind the figure: "series,<x key>,<y key>[,label]" rows (the
+ * label column when bars or points carry text). */
 void chart_csv(const struct chart_fig *f, struct buf *out);
 /* The alt text (one or two sentences with the key numbers). */
 void chart_alt(const struct chart_fig *f, struct buf *out);

@@ -109,6 +109,12 @@ chart_fig_series(struct chart_fig *f, enum chart_kind kind, const char *label,
 void
 chart_series_bar_label(struct chart_series *s, size_t i, const char *text)
 {
+	chart_series_point_label(s, i, text);
+}
+
+void
+chart_series_point_label(struct chart_series *s, size_t i, const char *text)
+{
 	if (i >= s->n)
 		return;
 	if (s->labels == NULL)
@@ -689,9 +695,9 @@ chart_dump(const struct chart_fig *f, struct buf *out)
 	S_dump_axis(out, "y", &f->y);
 	for (i = 0; i < f->nseries; i++) {
 		const struct chart_series *s = &f->series[i];
-		buf_printf(out, "series %zu: %s \"%s\" style=%d%s points=%zu\n", i,
+		buf_printf(out, "series %zu: %s \"%s\" style=%d%s%s points=%zu\n", i,
 		    S_kind_name(s->kind), s->label ? s->label : "", s->style,
-		    s->emphasis ? " emphasis" : "", s->n);
+		    s->emphasis ? " emphasis" : "", s->inline_label ? " inline" : "", s->n);
 		for (j = 0; j < s->n; j++) {
 			buf_puts(out, "  ");
 			S_num(out, s->x[j]);
@@ -754,11 +760,14 @@ void
 chart_csv(const struct chart_fig *f, struct buf *out)
 {
 	size_t i, j;
-	int bars = 0;
+	int bars = 0, labels = 0;
 
-	for (i = 0; i < f->nseries; i++)
+	for (i = 0; i < f->nseries; i++) {
 		if (f->series[i].kind == CHART_SERIES_BAR)
 			bars = 1;
+		else if (f->series[i].labels != NULL)
+			labels = 1;	/* labelled points: which is which */
+	}
 	buf_puts(out, "series,");
 	if (bars) {
 		/* Bars: the category's name rather than its position. */
@@ -770,7 +779,7 @@ chart_csv(const struct chart_fig *f, struct buf *out)
 		S_csv_field(out, f->x.key ? f->x.key : "x");
 		buf_putc(out, ',');
 		S_csv_field(out, f->y.key ? f->y.key : "y");
-		buf_putc(out, '\n');
+		buf_puts(out, labels ? ",label\n" : "\n");
 	}
 	for (i = 0; i < f->nseries; i++) {
 		const struct chart_series *s = &f->series[i];
@@ -792,6 +801,11 @@ chart_csv(const struct chart_fig *f, struct buf *out)
 				S_csv_num(out, s->x[j]);
 				buf_putc(out, ',');
 				S_csv_num(out, s->y[j]);
+				if (labels) {
+					buf_putc(out, ',');
+					if (s->labels != NULL)
+						S_csv_field(out, s->labels[j]);
+				}
 			}
 			buf_putc(out, '\n');
 		}

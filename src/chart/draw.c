@@ -86,6 +86,19 @@ struct S_ctx {
 	struct S_rect plot;
 	struct S_rect occ[S_MAXOCC];	/* placed texts and the legend */
 	size_t nocc;
+	double lead[S_MAXOCC][4];	/* leader lines drawn: x0 y0 x1 y1 */
+	size_t nlead;
+};
+
+/* What a label belongs to, so that it does not avoid its own mark: an
+ * annotation (annot), point j of series s, or the whole series s (j =
+ * (size_t)-1, a line's own label); (px, py) the point on the page, where
+ * a leader line from the label ends. */
+struct S_self {
+	size_t annot;			/* (size_t)-1: none */
+	const struct chart_series *s;	/* NULL: none */
+	size_t j;
+	double px, py;
 };
 
 static PangoLayout *
@@ -232,6 +245,25 @@ S_seg_hits(const struct S_rect *r, double x0, double y0, double x1, double y1)
 	return 1;
 }
 
+static double
+S_orient(double ax, double ay, double bx, double by, double cx, double cy)
+{
+	return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+}
+
+/* Do the segments ab (x0 y0 x1 y1) and c-d cross?  Each pair of ends on
+ * opposite sides of the other's line. */
+static int
+S_seg_seg(const double *ab, double cx, double cy, double dx, double dy)
+{
+	double d1 = S_orient(cx, cy, dx, dy, ab[0], ab[1]);
+	double d2 = S_orient(cx, cy, dx, dy, ab[2], ab[3]);
+	double d3 = S_orient(ab[0], ab[1], ab[2], ab[3], cx, cy);
+	double d4 = S_orient(ab[0], ab[1], ab[2], ab[3], dx, dy);
+
+	return (d1 > 0) != (d2 > 0) && (d3 > 0) != (d4 > 0);
+}
+
 /* The screen point of series point j; 0 when it cannot be drawn. */
 static int
 S_spt(const struct S_ctx *c, const struct chart_series *s, size_t j, double *x, double *y)
@@ -242,9 +274,10 @@ S_spt(const struct S_ctx *c, const struct chart_series *s, size_t j, double *x, 
 }
 
 /* How many series (and marked points) the rectangle touches: what a
- * legend or label must not cover. */
+ * legend or label must not cover.  A scatter point or a marked point
+ * counts twice (a label on a mark hides it); self's own mark not at all. */
 static int
-S_hits_data(const struct S_ctx *c, const struct S_rect *r0, size_t skip)
+S_hits_data(const struct S_ctx *c, const struct S_rect *r0, const struct S_self *self)
 {
 	const struct chart_fig *f = c->f;
 	struct S_rect r = { r0->x - 3, r0->y - 3, r0->w + 6, r0->h + 6 };
@@ -256,7 +289,9 @@ S_hits_data(const struct S_ctx *c, const struct S_rect *r0, size_t skip)
 		int hit = 0;
 		double px = 0, py = 0, x, y;
 		int have = 0;
-		for (j = 0; j < s->n && !hit; j++) {
+		if (self != NULL && self->s == s && self->j == (size_t)-1)
+			continue;
+		for (j = 0; j < s->n && (!hit || s->kind == CHART_SERIES_SCATTER); j++) {
 			if (!S_spt(c, s, j, &x, &y)) {
 				have = 0;
 				continue;
@@ -268,9 +303,15 @@ S_hits_data(const struct S_ctx *c, const struct S_rect *r0, size_t skip)
 					hit = 1;
 				continue;
 			}
+			if (s->kind == CHART_SERIES_SCATTER) {
+				struct S_rect m = { x - 2, y - 2, 4, 4 };
+				if ((self == NULL || self->s != s || self->j != j) && S_rect_overlap(&m, &r))
+					hits += 2;
+				continue;
+			}
 			if (S_pt_in(&r, x, y))
 				hit = 1;
-			else if (have && s->kind != CHART_SERIES_SCATTER) {
+			else if (have) {
 				if (s->kind == CHART_SERIES_STEP)
 					hit = S_seg_hits(&r, px, py, x, py) || S_seg_hits(&r, x, py, x, y);
 				else
@@ -284,13 +325,80 @@ S_hits_data(const struct S_ctx *c, const struct S_rect *r0, size_t skip)
 	}
 	for (i = 0; i < f->nannots; i++) {
 		const struct chart_annot *a = &f->annots[i];
-		if (a->kind == CHART_ANNOT_POINT && i != skip) {
+		if (a->kind == CHART_ANNOT_POINT && (self == NULL || i != self->annot)) {
 			struct S_rect m = { S_px(c, a->x) - 5, S_py(c, a->y) - 5, 10, 10 };
 			if (S_rect_overlap(&m, &r))
 				hits += 2;
 		}
 	}
 	return hits;
+}
+
+/* What a leader line from a label to its point crosses: the series lines
+ * it crosses (returned, each once), and in *occ the other marks, placed
+ * texts and leaders it passes (worse: it would seem to point at them). */
+static int
+S_lead_hits(const struct S_ctx *c, const double *seg, const struct S_self *self, int *occ)
+{
+	const struct chart_fig *f = c->f;
+	int hits = 0;
+	size_t i, j;
+
+	*occ = 0;
+	for (i = 0; i < f->nseries; i++) {
+		const struct chart_series *s = &f->series[i];
+		double px = 0, py = 0, x, y;
+		if (self->s == s && self->j == (size_t)-1)
+			continue;
+		int have = 0, hit = 0;
+		for (j = 0; j < s->n && !hit; j++) {
+			if (!S_spt(c, s, j, &x, &y)) {
+				have = 0;
+				continue;
+			}
+			if (s->kind == CHART_SERIES_SCATTER || s->kind == CHART_SERIES_BAR) {
+				struct S_rect m = { x - 5, y - 5, 10, 10 };
+				/* A leader past another mark points at it. */
+				if ((self->s != s || self->j != j) &&
+				    S_seg_hits(&m, seg[0], seg[1], seg[2], seg[3]))
+					(*occ)++;
+				continue;
+			}
+			if (have)
+				hit = S_seg_seg(seg, px, py, x, y);
+			px = x;
+			py = y;
+			have = 1;
+		}
+		hits += hit;
+	}
+	for (i = 0; i < f->nannots; i++) {
+		const struct chart_annot *a = &f->annots[i];
+		if (a->kind == CHART_ANNOT_POINT && i != self->annot) {
+			struct S_rect m = { S_px(c, a->x) - 5, S_py(c, a->y) - 5, 10, 10 };
+			if (S_seg_hits(&m, seg[0], seg[1], seg[2], seg[3]))
+				(*occ)++;
+		}
+	}
+	for (i = 0; i < c->nocc; i++)
+		*occ += S_seg_hits(&c->occ[i], seg[0], seg[1], seg[2], seg[3]);
+	for (i = 0; i < c->nlead; i++)
+		*occ += S_seg_seg(seg, c->lead[i][0], c->lead[i][1], c->lead[i][2], c->lead[i][3]);
+	return hits;
+}
+
+/* The leader from the point (off its marker) to the nearest spot of r. */
+static void
+S_leader(const struct S_self *self, const struct S_rect *r, double *seg)
+{
+	double qx = fmin(fmax(self->px, r->x), r->x + r->w);
+	double qy = fmin(fmax(self->py, r->y), r->y + r->h);
+	double d = hypot(qx - self->px, qy - self->py);
+
+	seg[0] = self->px + (d > 0 ? (qx - self->px) / d * 6 : 0);
+	seg[1] = self->py + (d > 0 ? (qy - self->py) / d * 6 : 0);
+	seg[2] = qx;
+	seg[3] = qy;
 }
 
 static int
@@ -323,6 +431,8 @@ S_hits_occ(const struct S_ctx *c, const struct S_rect *r)
 
 	for (i = 0; i < c->nocc; i++)
 		n += S_rect_overlap(&c->occ[i], r);
+	for (i = 0; i < c->nlead; i++)
+		n += S_seg_hits(r, c->lead[i][0], c->lead[i][1], c->lead[i][2], c->lead[i][3]);
 	return n;
 }
 
@@ -433,7 +543,7 @@ static double
 S_series_lw(const struct S_ctx *c, const struct chart_series *s)
 {
 	if (s->style == CHART_STYLE_GREY)
-		return c->st->line_w * 0.9;
+		return c->st->line_w * (s->emphasis ? 1.3 : 0.9);
 	return s->emphasis ? c->st->line_w * 1.45 : c->st->line_w;
 }
 
@@ -474,6 +584,12 @@ struct S_legend {
 
 #define S_SAMPLE_W 30.0
 
+static int
+S_is_inline(const struct chart_series *s)
+{
+	return s->inline_label && s->kind == CHART_SERIES_LINE;
+}
+
 static void
 S_legend_measure(struct S_ctx *c, struct S_legend *lg)
 {
@@ -483,7 +599,7 @@ S_legend_measure(struct S_ctx *c, struct S_legend *lg)
 	memset(lg, 0, sizeof(*lg));
 	for (i = 0; i < c->f->nseries; i++) {
 		const struct chart_series *s = &c->f->series[i];
-		if (s->label == NULL || s->kind == CHART_SERIES_BAR)
+		if (s->label == NULL || s->kind == CHART_SERIES_BAR || S_is_inline(s))
 			continue;
 		S_text_size(c, s->label, c->st->font_pt, 0, &tw, &th);
 		if (tw > lg->text_w)
@@ -514,7 +630,7 @@ S_legend_place(struct S_ctx *c, struct S_legend *lg)
 
 	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 		struct S_rect r = { xs[order[k][0]], ys[order[k][1]], lg->w, lg->h };
-		if (S_hits_data(c, &r, (size_t)-1) == 0 && S_hits_lines(c, &r, (size_t)-1) == 0) {
+		if (S_hits_data(c, &r, NULL) == 0 && S_hits_lines(c, &r, (size_t)-1) == 0) {
 			lg->at = r;
 			lg->inside = 1;
 			return;
@@ -581,7 +697,7 @@ S_legend_draw(struct S_ctx *c, const struct S_legend *lg)
 	for (i = 0; i < c->f->nseries; i++) {
 		const struct chart_series *s = &c->f->series[i];
 		double x, y;
-		if (s->label == NULL || s->kind == CHART_SERIES_BAR)
+		if (s->label == NULL || s->kind == CHART_SERIES_BAR || S_is_inline(s))
 			continue;
 		/* Column-major, so the order reads down each column. */
 		x = lg->at.x + 8 + (double)(k / lg->rows) * colw;
@@ -872,9 +988,13 @@ S_series(struct S_ctx *c, const struct chart_series *s)
 }
 
 /* Places one label: the candidate touching the fewest placed texts, data
- * and reference lines, inside the plot. */
+ * and reference lines, inside the plot; pen[k] (may be NULL) is what
+ * candidate k costs beforehand (its distance from the point).  A
+ * candidate with a leader (lead[k]) also pays for what the leader
+ * crosses, less than for covering it with text. */
 static int
-S_place(struct S_ctx *c, const struct S_rect *cand, size_t ncand, size_t self)
+S_place(struct S_ctx *c, const struct S_rect *cand, const double *pen, const int *lead,
+    size_t ncand, const struct S_self *self)
 {
 	size_t k;
 	int best = -1;
@@ -882,12 +1002,18 @@ S_place(struct S_ctx *c, const struct S_rect *cand, size_t ncand, size_t self)
 	struct S_rect inner = { c->plot.x + 1, c->plot.y + 1, c->plot.w - 2, c->plot.h - 2 };
 
 	for (k = 0; k < ncand; k++) {
-		double score = k * 0.01;
+		double score = k * 0.01 + (pen != NULL ? pen[k] : 0);
 		if (!S_rect_inside(&cand[k], &inner))
 			score += 1000;
 		score += 300 * S_hits_occ(c, &cand[k]);
-		score += 40 * S_hits_data(c, &cand[k], self);
-		score += 25 * S_hits_lines(c, &cand[k], self);
+		score += 60 * S_hits_data(c, &cand[k], self);
+		score += 25 * S_hits_lines(c, &cand[k], self->annot);
+		if (lead != NULL && lead[k] && score < best_score) {
+			double seg[4];
+			int occ;
+			S_leader(self, &cand[k], seg);
+			score += 10 * S_lead_hits(c, seg, self, &occ) + 300 * occ;
+		}
 		if (score < best_score) {
 			best_score = score;
 			best = (int)k;
@@ -968,6 +1094,131 @@ S_annot_points(struct S_ctx *c)
 	}
 }
 
+/* Candidate boxes of size w x h around a point: 8 directions at 7 and
+ * 16 points (the corners and the sides), then rings of 16 directions
+ * further out, whose boxes need a leader line back to the point. */
+#define S_NCAND 96
+
+static size_t
+S_point_cands(double x, double y, double w, double h, struct S_rect *cand)
+{
+	static const double ring[] = { 16, 30, 48, 72, 100 };
+	size_t n = 0, r, k;
+
+	for (r = 0; r < 2; r++) {
+		double o = r == 0 ? 7 : 16;
+		cand[n++] = (struct S_rect){ x + o, y - o - h, w, h };	/* NE */
+		cand[n++] = (struct S_rect){ x + o, y + o, w, h };	/* SE */
+		cand[n++] = (struct S_rect){ x - o - w, y - o - h, w, h };	/* NW */
+		cand[n++] = (struct S_rect){ x - o - w, y + o, w, h };	/* SW */
+		cand[n++] = (struct S_rect){ x + o + 2, y - h / 2, w, h };	/* E */
+		cand[n++] = (struct S_rect){ x - o - 2 - w, y - h / 2, w, h };	/* W */
+		cand[n++] = (struct S_rect){ x - w / 2, y - o - h, w, h };	/* N */
+		cand[n++] = (struct S_rect){ x - w / 2, y + o, w, h };	/* S */
+	}
+	for (r = 0; r < sizeof(ring) / sizeof(ring[0]); r++)
+		for (k = 0; k < 16; k++) {
+			/* The box's centre beyond the spot at angle a, by half
+			 * the box in the same direction. */
+			double a = k * M_PI / 8, ca = cos(a), sa = sin(a);
+			double cx = x + ring[r] * ca + ca * w / 2, cy = y - ring[r] * sa - sa * h / 2;
+			if (r == 0 && k % 2 == 0)
+				continue;	/* the 8 directions above */
+			cand[n++] = (struct S_rect){ cx - w / 2, cy - h / 2, w, h };
+		}
+	return n;
+}
+
+/* From (x, y) to the nearest spot of r; 0 inside. */
+static double
+S_dist_rect(const struct S_rect *r, double x, double y)
+{
+	double qx = fmin(fmax(x, r->x), r->x + r->w), qy = fmin(fmax(y, r->y), r->y + r->h);
+
+	return hypot(qx - x, qy - y);
+}
+
+/* The distance from r to the nearest marked point other than self's. */
+static double
+S_nearest_other(const struct S_ctx *c, const struct S_rect *r, const struct S_self *self)
+{
+	const struct chart_fig *f = c->f;
+	double best = INFINITY, x, y;
+	size_t i, j;
+
+	for (i = 0; i < f->nseries; i++) {
+		const struct chart_series *s = &f->series[i];
+		if (s->kind != CHART_SERIES_SCATTER)
+			continue;
+		for (j = 0; j < s->n; j++)
+			if ((self->s != s || self->j != j) && S_spt(c, s, j, &x, &y))
+				best = fmin(best, S_dist_rect(r, x, y));
+	}
+	for (i = 0; i < f->nannots; i++) {
+		const struct chart_annot *a = &f->annots[i];
+		if (a->kind == CHART_ANNOT_POINT && i != self->annot &&
+		    S_in_range(&f->x, a->x) && S_in_range(&f->y, a->y))
+			best = fmin(best, S_dist_rect(r, S_px(c, a->x), S_py(c, a->y)));
+	}
+	return best;
+}
+
+static void
+S_draw_leader(struct S_ctx *c, const struct S_self *self, const struct S_rect *r)
+{
+	double seg[4];
+
+	S_leader(self, r, seg);
+	cairo_save(c->cr);
+	cairo_set_dash(c->cr, NULL, 0, 0);
+	cairo_set_source_rgb(c->cr, 0.35, 0.35, 0.35);
+	cairo_set_line_width(c->cr, 0.8);
+	cairo_move_to(c->cr, seg[0], seg[1]);
+	cairo_line_to(c->cr, seg[2], seg[3]);
+	cairo_stroke(c->cr);
+	cairo_restore(c->cr);
+	if (c->nlead < S_MAXOCC)
+		memcpy(c->lead[c->nlead++], seg, sizeof(seg));
+}
+
+/* One label for a point at (x, y) of the page. */
+static void
+S_point_label(struct S_ctx *c, const char *text, struct S_self *self, double x, double y)
+{
+	struct S_rect cand[S_NCAND];
+	double pen[S_NCAND], tw, th;
+	int lead[S_NCAND], k;
+	size_t n, i;
+
+	S_text_size(c, text, c->st->font_pt - 0.5, 0, &tw, &th);
+	self->px = x;
+	self->py = y;
+	n = S_point_cands(x, y, tw + 4, th + 2, cand);
+	/* A box that would cross the plot's edge slides back inside, as
+	 * long as it leaves its own point uncovered.  Then what it costs
+	 * to sit away from the point: a leader beyond 10 points, and more
+	 * when another mark is nearer to the box than its own point. */
+	for (i = 0; i < n; i++) {
+		struct S_rect *r = &cand[i], m = { x - 5, y - 5, 10, 10 };
+		double d;
+		r->x = fmax(fmin(r->x, c->plot.x + c->plot.w - 1.5 - r->w), c->plot.x + 1.5);
+		r->y = fmax(fmin(r->y, c->plot.y + c->plot.h - 1.5 - r->h), c->plot.y + 1.5);
+		d = S_dist_rect(r, x, y);
+		lead[i] = d > 10;
+		pen[i] = d > 10 ? 0.3 * d : 0;
+		if (S_rect_overlap(r, &m))
+			pen[i] += 1000;
+		if (S_nearest_other(c, r, self) < d)
+			pen[i] += 50;
+	}
+	k = S_place(c, cand, pen, lead, n, self);
+	if (k < 0)
+		return;
+	if (lead[k])
+		S_draw_leader(c, self, &cand[k]);
+	S_label_box(c, text, &cand[k]);
+}
+
 static void
 S_annot_labels(struct S_ctx *c)
 {
@@ -976,6 +1227,7 @@ S_annot_labels(struct S_ctx *c)
 
 	for (i = 0; i < c->f->nannots; i++) {
 		const struct chart_annot *a = &c->f->annots[i];
+		struct S_self self = { i, NULL, 0, 0, 0 };
 		double tw, th, x, y, w, h;
 		int k;
 		if (a->label == NULL || a->label[0] == '\0')
@@ -985,25 +1237,11 @@ S_annot_labels(struct S_ctx *c)
 		h = th + 2;
 		n = 0;
 		switch (a->kind) {
-		case CHART_ANNOT_POINT: {
-			double d[] = { 7, 16 };
+		case CHART_ANNOT_POINT:
 			if (!S_in_range(&c->f->x, a->x) || !S_in_range(&c->f->y, a->y))
 				continue;
-			x = S_px(c, a->x);
-			y = S_py(c, a->y);
-			for (int r = 0; r < 2; r++) {
-				double o = d[r];
-				cand[n++] = (struct S_rect){ x + o, y - o - h, w, h };	/* NE */
-				cand[n++] = (struct S_rect){ x + o, y + o, w, h };	/* SE */
-				cand[n++] = (struct S_rect){ x - o - w, y - o - h, w, h };	/* NW */
-				cand[n++] = (struct S_rect){ x - o - w, y + o, w, h };	/* SW */
-				cand[n++] = (struct S_rect){ x + o + 2, y - h / 2, w, h };	/* E */
-				cand[n++] = (struct S_rect){ x - o - 2 - w, y - h / 2, w, h };	/* W */
-				cand[n++] = (struct S_rect){ x - w / 2, y - o - h, w, h };	/* N */
-				cand[n++] = (struct S_rect){ x - w / 2, y + o, w, h };	/* S */
-			}
-			break;
-		}
+			S_point_label(c, a->label, &self, S_px(c, a->x), S_py(c, a->y));
+			continue;
 		case CHART_ANNOT_VLINE:
 			if (!S_in_range(&c->f->x, a->x))
 				continue;
@@ -1051,10 +1289,119 @@ S_annot_labels(struct S_ctx *c)
 			break;
 		}
 		}
-		k = S_place(c, cand, n, i);
+		k = S_place(c, cand, NULL, NULL, n, &self);
 		if (k >= 0)
 			S_label_box(c, a->label, &cand[k]);
 	}
+}
+
+/* A line's own label on the line (its white box interrupting it), as
+ * near its right end as is clear. */
+static void
+S_inline_label(struct S_ctx *c, const struct chart_series *s)
+{
+	struct S_self self = { (size_t)-1, s, (size_t)-1, 0, 0 };
+	struct S_rect cand[S_NCAND];
+	double len = 0, tw, th, x, y, px = 0, py = 0;
+	size_t j, n = 0;
+	int have = 0, k;
+
+	S_text_size(c, s->label, c->st->font_pt - 0.5, 0, &tw, &th);
+	/* The visible length first, then points at fractions of it. */
+	for (j = 0; j < s->n; j++) {
+		if (!S_spt(c, s, j, &x, &y)) {
+			have = 0;
+			continue;
+		}
+		if (have)
+			len += hypot(x - px, y - py);
+		px = x;
+		py = y;
+		have = 1;
+	}
+	for (k = 0; k < S_NCAND && len > 0; k++) {
+		double want = len * (0.94 - 0.028 * k), acc = 0;
+		have = 0;
+		for (j = 0; j < s->n; j++) {
+			double d;
+			if (!S_spt(c, s, j, &x, &y)) {
+				have = 0;
+				continue;
+			}
+			if (have && (d = hypot(x - px, y - py)) > 0 && acc + d >= want) {
+				double t = (want - acc) / d, mx = px + t * (x - px), my = py + t * (y - py);
+				cand[n++] = (struct S_rect){ mx - (tw + 4) / 2, my - (th + 2) / 2, tw + 4, th + 2 };
+				break;
+			}
+			if (have)
+				acc += hypot(x - px, y - py);
+			px = x;
+			py = y;
+			have = 1;
+		}
+	}
+	k = S_place(c, cand, NULL, NULL, n, &self);
+	if (k >= 0)
+		S_label_box(c, s->label, &cand[k]);
+}
+
+struct S_plabel {
+	const struct chart_series *s;
+	size_t j;
+	int crowd;			/* other marks near the point */
+};
+
+/* The labels of scatter points, after the annotations' own, the most
+ * crowded points first (they have the fewest free spots); then the
+ * reference lines' own labels, which can slide along their lines. */
+static void
+S_scatter_labels(struct S_ctx *c)
+{
+	struct S_plabel *pl = NULL;
+	size_t i, j, n = 0, k;
+
+	for (i = 0; i < c->f->nseries; i++) {
+		const struct chart_series *s = &c->f->series[i];
+		if (s->kind != CHART_SERIES_SCATTER || s->labels == NULL)
+			continue;
+		for (j = 0; j < s->n; j++) {
+			double x, y;
+			if (s->labels[j] == NULL || s->labels[j][0] == '\0' ||
+			    !S_in_range(&c->f->x, s->x[j]) || !S_in_range(&c->f->y, s->y[j]) ||
+			    !S_spt(c, s, j, &x, &y))
+				continue;
+			pl = xreallocarray(pl, n + 1, sizeof(*pl));
+			pl[n].s = s;
+			pl[n].j = j;
+			pl[n].crowd = 0;
+			n++;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		double x0, y0, x1, y1;
+		S_spt(c, pl[i].s, pl[i].j, &x0, &y0);
+		for (k = 0; k < n; k++)
+			if (k != i && S_spt(c, pl[k].s, pl[k].j, &x1, &y1) &&
+			    hypot(x1 - x0, y1 - y0) < 60)
+				pl[i].crowd++;
+	}
+	/* Sorted by crowding, ties in series order (the index in pl). */
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && pl[k].crowd > pl[k - 1].crowd; k--) {
+			struct S_plabel t = pl[k];
+			pl[k] = pl[k - 1];
+			pl[k - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		struct S_self self = { (size_t)-1, pl[i].s, pl[i].j, 0, 0 };
+		double x, y;
+		S_spt(c, pl[i].s, pl[i].j, &x, &y);
+		S_point_label(c, pl[i].s->labels[pl[i].j], &self, x, y);
+	}
+	free(pl);
+	for (i = 0; i < c->f->nseries; i++)
+		if (S_is_inline(&c->f->series[i]) && c->f->series[i].label != NULL)
+			S_inline_label(c, &c->f->series[i]);
 }
 
 void
@@ -1128,6 +1475,7 @@ chart_draw_style(cairo_t *cr, const struct chart_fig *f, const struct chart_styl
 			S_series(&c, &f->series[i]);
 	S_annot_points(&c);
 	S_annot_labels(&c);
+	S_scatter_labels(&c);
 	S_legend_draw(&c, &lg);
 
 	g_object_unref(c.pc);

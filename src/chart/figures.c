@@ -13,13 +13,14 @@
 #include "chart.h"
 #include "data.h"
 #include "diag.h"
+#include "evidence.h"
 #include "util.h"
 
 #define S_NPTS 64
 
 static const char *const S_names[] = {
 	"roofline", "step-time", "frontier", "bytes-vs-context", "cost-vs-context",
-	"output-input", "chips", "scale-out", "moe", "capacity",
+	"output-input", "chips", "scale-out", "moe", "capacity", "theory-vs-practice",
 };
 
 const char *const *
@@ -977,6 +978,230 @@ S_capacity(const struct data_set *set, const struct data_scenario *base, struct 
 	return 0;
 }
 
+/* ---- 11. theory against practice: predicted and measured throughput ---- */
+
+/* "70B" from a measurement's name ("gpt-fast, Llama 2 70B, ..."): the size
+ * the model is known by.  Else from the parameter count ("6.7B"). */
+static void
+S_meas_size(const struct evidence_meas *m, char *out, size_t outsz)
+{
+	const char *p, *n = m->name != NULL ? m->name : "";
+	char a[32];
+
+	for (p = n; *p; p++) {
+		const char *q = p;
+		if (p > n && p[-1] != ' ')
+			continue;
+		while ((*q >= '0' && *q <= '9') || (*q == '.' && q > p))
+			q++;
+		if (q > p && *q == 'B' && (q[1] == ' ' || q[1] == ',' || q[1] == '\0') && q - p < 8) {
+			snprintf(out, outsz, "%.*sB", (int)(q - p), p);
+			return;
+		}
+	}
+	chart_fmt(a, sizeof(a), m->setup.model_eff.params_total / 1e9, CHART_FMT_PLAIN, NULL,
+	    CHART_PREFIX_AUTO);
+	snprintf(out, outsz, "%sB", a);
+}
+
+/* A point's label: model size, chips, and how it was run ("70B 8×H100
+ * offline", "7B A100 batch 1").  The chip by its first word ("H100"). */
+static void
+S_meas_label(const struct evidence_row *r, char *out, size_t outsz)
+{
+	const struct evidence_meas *m = r->meas;
+	char size[40], chip[64], mode[48], a[32];
+	size_t k;
+
+	S_meas_size(m, size, sizeof(size));
+	S_short_name(m->setup.hw, chip, sizeof(chip));
+	k = strcspn(chip, " ");
+	chip[k] = '\0';
+	if (m->offline)
+		snprintf(mode, sizeof(mode), "offline");
+	else
+		snprintf(mode, sizeof(mode), "batch %s", S_b(a, m->concurrency));
+	if (m->setup.sc.chips > 1)
+		snprintf(out, outsz, "%s %.0f\xc3\x97%s %s", size, m->setup.sc.chips, chip, mode);
+	else
+		snprintf(out, outsz, "%s %s %s", size, chip, mode);
+}
+
+/* The 1-2-5 value at or below v (dir < 0) or at or above it (dir > 0). */
+static double
+S_125(double v, int dir)
+{
+	static const double m[] = { 1, 2, 5, 10 };
+	double d = pow(10, floor(log10(v)));
+	size_t i;
+
+	if (dir < 0) {
+		for (i = 3; i > 0 && m[i] * d > v; i--)
+			;
+		return m[i] * d;
+	}
+	for (i = 0; i < 3 && m[i] * d < v; i++)
+		;
+	return m[i] * d;
+}
+
+/* Both as tokens/s: a time per token is a rate of one sequence. */
+static void
+S_row_rates(const struct evidence_row *r, double *pred, double *meas)
+{
+	if (r->meas->metric == EVIDENCE_S_PER_TOKEN) {
+		*pred = 1 / r->predicted;
+		*meas = 1 / r->measured;
+	} else {
+		*pred = r->predicted;
+		*meas = r->measured;
+	}
+}
+
+static int
+S_theory(const struct data_set *set, const struct data_scenario *base, struct chart_fig *f)
+{
+	struct evidence_row *rows = NULL;
+	size_t n, i, k, imin = 0;
+	double xlo = INFINITY, xhi = 0, ylo = INFINITY, yhi = 0, *x[2], *y[2], gx[2], gy[2];
+	struct chart_series *s0;
+	size_t cnt[2] = { 0, 0 };
+	static const double guides[2] = { 0.75, 0.5 };
+	size_t si[2] = { 0, 0 };
+	char lab[96], a1[32], a2[32], lmin[96];
+	char *alt;
+
+	/* The measurements are data too, loaded on first use: chart_build()
+	 * borrows the set read-only otherwise (see chart.h). */
+	if (evidence_get(set) == NULL && evidence_load((struct data_set *)set) != 0)
+		return S_insufficient(base, "theory-vs-practice", "measurements.yaml does not load");
+	n = evidence_rows(set, &rows);
+	if (n == 0)
+		return S_insufficient(base, "theory-vs-practice", "the data set has no measurements");
+	for (k = 0; k < 2; k++) {
+		x[k] = xcalloc(n, sizeof(double));
+		y[k] = xcalloc(n, sizeof(double));
+	}
+	for (i = 0; i < n; i++) {
+		double p, m;
+		S_row_rates(&rows[i], &p, &m);
+		if (!(p > 0 && m > 0 && isfinite(p) && isfinite(m))) {
+			diag_error(&rows[i].meas->pos, "figure theory-vs-practice: measurement '%s' "
+			    "has no positive prediction or measurement", rows[i].meas->id);
+			for (k = 0; k < 2; k++) {
+				free(x[k]);
+				free(y[k]);
+			}
+			free(rows);
+			return -1;
+		}
+		k = rows[i].bound == CALC_BOUND_COMPUTE;
+		x[k][cnt[k]] = p;
+		y[k][cnt[k]] = m;
+		cnt[k]++;
+		xlo = fmin(xlo, p);
+		xhi = fmax(xhi, p);
+		ylo = fmin(ylo, m);
+		yhi = fmax(yhi, m);
+		if (rows[i].achieved < rows[imin].achieved)
+			imin = i;
+	}
+	/* Each axis from its own data, to 1-2-5 steps: the points fill the
+	 * plot, and the reference lines span it. */
+	chart_fig_axis(&f->x, "Predicted by the roofline (tokens/s)", "predicted_tokens_per_s",
+	    CHART_LOG, CHART_FMT_COUNT, NULL);
+	chart_fig_axis(&f->y, "Measured (tokens/s)", "measured_tokens_per_s", CHART_LOG,
+	    CHART_FMT_COUNT, NULL);
+	f->x.lo = S_125(xlo / 1.25, -1);
+	f->x.hi = S_125(xhi * 1.25, 1);
+	f->y.lo = S_125(ylo / 2.5, -1);
+	f->y.hi = S_125(yhi * 2.5, 1);	/* room for the labels above */
+	for (k = 0; k < 3; k++) {
+		/* From where the line enters the plot to where it leaves. */
+		double q = k == 0 ? 1 : guides[k - 1];
+		gx[0] = fmax(f->x.lo, f->y.lo / q);
+		gx[1] = fmin(f->x.hi, f->y.hi / q);
+		gy[0] = gx[0] * q;
+		gy[1] = gx[1] * q;
+		if (k == 0)
+			snprintf(lab, sizeof(lab), "The floor: measured equals predicted");
+		else
+			snprintf(lab, sizeof(lab), "%.0f%% of predicted", q * 100);
+		s0 = chart_fig_series(f, CHART_SERIES_LINE, lab, CHART_STYLE_GREY, gx, gy, 2);
+		s0->emphasis = k == 0;
+		s0->inline_label = k > 0;
+	}
+	for (k = 0; k < 2; k++) {
+		si[k] = f->nseries;
+		if (cnt[k] > 0)
+			chart_fig_series(f, CHART_SERIES_SCATTER, k == 0 ?
+			    "Memory-bound prediction: a share of the bandwidth" :
+			    "Compute-bound prediction: a share of the FLOP/s", k == 0 ? 0 : 1, x[k], y[k], cnt[k]);
+	}
+	/* By index: adding a series moves the others. */
+	memset(cnt, 0, sizeof(cnt));
+	for (i = 0; i < n; i++) {
+		k = rows[i].bound == CALC_BOUND_COMPUTE;
+		S_meas_label(&rows[i], lab, sizeof(lab));
+		chart_series_point_label(&f->series[si[k]], cnt[k]++, lab);
+	}
+	/* The key numbers: one sequence alone against many at once (their
+	 * fractions differ for reasons the page explains), and the lowest. */
+	S_meas_label(&rows[imin], lmin, sizeof(lmin));
+	{
+		double f1lo = INFINITY, f1hi = 0, fnlo = INFINITY, fnhi = 0;
+		size_t n1 = 0, nn = 0, above = 0;
+		struct buf ab;
+		for (i = 0; i < n; i++) {
+			double q = rows[i].achieved;
+			above += q > 1;
+			if (!rows[i].meas->offline && rows[i].batch == 1) {
+				n1++;
+				f1lo = fmin(f1lo, q);
+				f1hi = fmax(f1hi, q);
+			} else {
+				nn++;
+				fnlo = fmin(fnlo, q);
+				fnhi = fmax(fnhi, q);
+			}
+		}
+		buf_init(&ab);
+		buf_printf(&ab, "Of %zu published measurements ", n);
+		if (above == 0)
+			buf_puts(&ab, "none is above");
+		else
+			buf_printf(&ab, "%zu %s above", above, above == 1 ? "is" : "are");
+		buf_puts(&ab, " the line where measured equals predicted:");
+		if (n1 > 0)
+			buf_printf(&ab, " %zu %s of one sequence reach%s %s%% to %s%% of the prediction",
+			    n1, n1 == 1 ? "run" : "runs", n1 == 1 ? "es" : "",
+			    S_f(a1, 100 * f1lo, CHART_FMT_PLAIN, NULL), S_f(a2, 100 * f1hi, CHART_FMT_PLAIN, NULL));
+		if (nn > 0)
+			buf_printf(&ab, "%s %zu %s of many sequences at once %s%% to %s%%", n1 > 0 ? "," : "",
+			    nn, nn == 1 ? "run" : "runs", S_f(a1, 100 * fnlo, CHART_FMT_PLAIN, NULL),
+			    S_f(a2, 100 * fnhi, CHART_FMT_PLAIN, NULL));
+		buf_printf(&ab, "; the lowest is %s at %s%%.", lmin,
+		    S_f(a1, 100 * rows[imin].achieved, CHART_FMT_PLAIN, NULL));
+		alt = buf_take(&ab, NULL);
+	}
+	{
+		char *cap = xasprintf("Measured throughput against the roofline's prediction for "
+		    "the same model, chips, precisions, batch and context: %zu published "
+		    "measurements (a time per token plotted as one sequence's tokens/s), with "
+		    "grey lines at %.0f%% and %.0f%% of the prediction.", n, 100 * guides[0],
+		    100 * guides[1]);
+		chart_fig_text(f, cap, alt);
+		free(cap);
+	}
+	free(alt);
+	for (k = 0; k < 2; k++) {
+		free(x[k]);
+		free(y[k]);
+	}
+	free(rows);
+	return 0;
+}
+
 /* ---- dispatch ---- */
 
 typedef int (*S_builder)(const struct data_set *, const struct data_scenario *, struct chart_fig *);
@@ -996,6 +1221,7 @@ static const struct {
 	{ "scale-out", "Scaling one model over more chips: the communication wall", S_scale_out },
 	{ "moe", "Mixture of experts: a batch touches most of the experts", S_moe },
 	{ "capacity", "Memory capacity: concurrent sequences against context length", S_capacity },
+	{ "theory-vs-practice", "Theory against practice: measured against predicted throughput", S_theory },
 };
 
 int
@@ -1024,6 +1250,6 @@ chart_build(const char *name, const struct data_set *set, const struct data_scen
 	}
 	diag_error(base != NULL ? &base->pos : NULL, "unknown figure '%s' (known: roofline, "
 	    "step-time, frontier, bytes-vs-context, cost-vs-context, output-input, chips, "
-	    "scale-out, moe, capacity)", name);
+	    "scale-out, moe, capacity, theory-vs-practice)", name);
 	return -1;
 }

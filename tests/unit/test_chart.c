@@ -1,6 +1,6 @@
 /*
  * test_chart.c -- the chart engine (ticks, labels, outputs, determinism)
- * and the ten figures built from the real data/ (golden text dumps).
+ * and the eleven figures built from the real data/ (golden text dumps).
  *
  *   CHART_REGEN=1    rewrite tests/golden/charts/NAME.txt from the output
  *   CHART_PNG_DIR=D  also write D/NAME.png (2x) and D/NAME.svg to look at
@@ -358,10 +358,11 @@ START_TEST(test_bar_chart_categories_csv)
 END_TEST
 
 
-/* ---- the ten figures from the real data ---- */
+/* ---- the eleven figures from the real data ---- */
 
 #include "data.h"
 #include "diag.h"
+#include "evidence.h"
 
 static struct data_set S_set;
 static int S_set_ok;
@@ -446,7 +447,7 @@ START_TEST(test_figure_golden_dump_and_outputs)
 	struct chart_fig *f = NULL;
 	struct buf d, svg, png, csv, alt;
 
-	ck_assert_uint_eq(n, 10);
+	ck_assert_uint_eq(n, 11);
 	S_golden_base(&base);
 	ck_assert_int_eq(chart_build(name, &S_set, &base, &f), 0);
 	ck_assert_str_eq(f->name, name);
@@ -510,6 +511,86 @@ START_TEST(test_alt_text_states_key_numbers)
 	ck_assert_msg(strstr(alt, "The weights move 70.6 GB per step") != NULL, "%s", alt);
 	ck_assert_msg(strstr(alt, "(328 KB of KV cache per token)") != NULL, "%s", alt);
 	free(alt);
+	/* data/measurements.yaml: gpt-fast 7B 104.9 / 151.1 = 69.4%, 70B on 8
+	 * A100s 57.9%, kipply's 13B 73.8%; MI300X offline 23,515 / 106,673. */
+	alt = S_alt_of("theory-vs-practice", &base);
+	ck_assert_str_eq(alt, "Of 11 published measurements none is above the line where measured "
+	    "equals predicted: 3 runs of one sequence reach 57.9% to 73.8% of the prediction, 8 runs "
+	    "of many sequences at once 22% to 62.2%; the lowest is 70B 8\xc3\x97MI300X offline at 22%.");
+	free(alt);
+}
+END_TEST
+
+/* The measurements are loaded by the builder when the set has none yet,
+ * and every point carries its short label and sits below y = x. */
+START_TEST(test_theory_vs_practice_loads_measurements_and_labels_points)
+{
+	struct data_set set;
+	struct data_scenario base;
+	struct chart_fig *f = NULL;
+	struct buf csv;
+	size_t i, j, npts = 0;
+
+	S_load();
+	S_base(&base, "llama-3.1-8b", "a100-80gb-sxm", CALC_BF16, 1, 100);
+	ck_assert_int_eq(data_load("../data", &set), 0);
+	ck_assert_ptr_null(evidence_get(&set));
+	ck_assert_int_eq(chart_build("theory-vs-practice", &set, &base, &f), 0);
+	ck_assert_ptr_nonnull(evidence_get(&set));
+	for (i = 0; i < f->nseries; i++) {
+		const struct chart_series *s = &f->series[i];
+		if (s->kind != CHART_SERIES_SCATTER)
+			continue;
+		ck_assert_ptr_nonnull(s->labels);
+		for (j = 0; j < s->n; j++) {
+			ck_assert_ptr_nonnull(s->labels[j]);
+			ck_assert_uint_le(strlen(s->labels[j]), 24);
+			ck_assert(s->y[j] < s->x[j]);
+			npts++;
+		}
+	}
+	ck_assert_uint_eq(npts, 11);
+	/* gpt-fast's Llama 2 7B: the size from its name, not the stand-in's. */
+	ck_assert_str_eq(f->series[3].labels[0], "7B A100 batch 1");
+	ck_assert(f->series[1].inline_label && !f->series[0].inline_label);
+	buf_init(&csv);
+	chart_csv(f, &csv);
+	ck_assert_ptr_nonnull(strstr(csv.data, "series,predicted_tokens_per_s,measured_tokens_per_s,label\n"
+	    "The floor: measured equals predicted,10,10,\n"));
+	ck_assert_ptr_nonnull(strstr(csv.data, "\nMemory-bound prediction: a share of the bandwidth,"
+	    "151.10685"));
+	ck_assert_ptr_nonnull(strstr(csv.data, ",104.9,7B A100 batch 1\n"));
+	buf_free(&csv);
+	chart_fig_free(f);
+	/* A second build finds them loaded. */
+	ck_assert_int_eq(chart_build("theory-vs-practice", &set, &base, &f), 0);
+	chart_fig_free(f);
+	data_free(&set);
+}
+END_TEST
+
+START_TEST(test_theory_vs_practice_needs_measurements)
+{
+	struct data_set set;
+	struct data_scenario base;
+	struct chart_fig *f = (struct chart_fig *)&base;
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	S_load();
+	S_base(&base, "llama-3.1-8b", "a100-80gb-sxm", CALC_BF16, 1, 100);
+	ck_assert_int_eq(data_load("fixtures/data/good", &set), 0);
+	mem = open_memstream(&msg, &len);
+	diag_set_stream(mem);
+	ck_assert_int_eq(chart_build("theory-vs-practice", &set, &base, &f), -1);
+	diag_set_stream(NULL);
+	fclose(mem);
+	ck_assert_ptr_null(f);
+	ck_assert_str_eq(msg, "test: error: figure theory-vs-practice: the data set has no measurements\n");
+	free(msg);
+	diag_reset();
+	data_free(&set);
 }
 END_TEST
 
@@ -587,7 +668,7 @@ static const struct {
 	{ "chips", "sheet" }, { "roofline", "sheet" }, { "step-time", "real" },
 	{ "frontier", "real" }, { "moe", "moe" }, { "bytes-vs-context", "real" },
 	{ "capacity", "real" }, { "bytes-vs-context", "long" }, { "cost-vs-context", "long" },
-	{ "output-input", "real" }, { "scale-out", "real" },
+	{ "output-input", "real" }, { "scale-out", "real" }, { "theory-vs-practice", "real" },
 };
 
 START_TEST(test_lesson_scenarios_build_every_figure)
@@ -644,37 +725,39 @@ S_thr_draw(void *arg)
 START_TEST(test_drawing_on_threads_gives_the_same_bytes)
 {
 	struct data_scenario base;
-	struct chart_fig *f[2];
+	struct chart_fig *f[3];
 	struct S_thr t[6];
 	pthread_t th[6];
-	struct buf svg[2], png[2];
+	struct buf svg[3], png[3];
 	size_t i;
 
 	S_golden_base(&base);
 	ck_assert_int_eq(chart_build("roofline", &S_set, &base, &f[0]), 0);
 	ck_assert_int_eq(chart_build("chips", &S_set, &base, &f[1]), 0);
-	for (i = 0; i < 2; i++) {
+	/* Point labels with leader lines: placement must not depend on the thread. */
+	ck_assert_int_eq(chart_build("theory-vs-practice", &S_set, &base, &f[2]), 0);
+	for (i = 0; i < 3; i++) {
 		buf_init(&svg[i]);
 		buf_init(&png[i]);
 		ck_assert_int_eq(chart_svg(f[i], &svg[i]), 0);
 		ck_assert_int_eq(chart_png(f[i], 2, &png[i]), 0);
 	}
 	for (i = 0; i < 6; i++) {
-		t[i].f = f[i % 2];
+		t[i].f = f[i % 3];
 		ck_assert_int_eq(pthread_create(&th[i], NULL, S_thr_draw, &t[i]), 0);
 	}
 	for (i = 0; i < 6; i++) {
 		void *rv;
 		ck_assert_int_eq(pthread_join(th[i], &rv), 0);
 		ck_assert_ptr_null(rv);
-		ck_assert_uint_eq(t[i].svg.len, svg[i % 2].len);
-		ck_assert_int_eq(memcmp(t[i].svg.data, svg[i % 2].data, t[i].svg.len), 0);
-		ck_assert_uint_eq(t[i].png.len, png[i % 2].len);
-		ck_assert_int_eq(memcmp(t[i].png.data, png[i % 2].data, t[i].png.len), 0);
+		ck_assert_uint_eq(t[i].svg.len, svg[i % 3].len);
+		ck_assert_int_eq(memcmp(t[i].svg.data, svg[i % 3].data, t[i].svg.len), 0);
+		ck_assert_uint_eq(t[i].png.len, png[i % 3].len);
+		ck_assert_int_eq(memcmp(t[i].png.data, png[i % 3].data, t[i].png.len), 0);
 		buf_free(&t[i].svg);
 		buf_free(&t[i].png);
 	}
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		buf_free(&svg[i]);
 		buf_free(&png[i]);
 		chart_fig_free(f[i]);
@@ -682,7 +765,7 @@ START_TEST(test_drawing_on_threads_gives_the_same_bytes)
 }
 END_TEST
 
-/* Every `{{ figure NAME SCENARIO }}` in the lessons names one of the ten. */
+/* Every `{{ figure NAME SCENARIO }}` in the lessons names one of the eleven. */
 START_TEST(test_every_figure_a_lesson_names_exists)
 {
 	DIR *d = opendir("../lessons");
@@ -738,8 +821,10 @@ chart_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("figures");
 	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, test_figure_golden_dump_and_outputs, 0, 10);
+	tcase_add_loop_test(tc, test_figure_golden_dump_and_outputs, 0, 11);
 	tcase_add_test(tc, test_alt_text_states_key_numbers);
+	tcase_add_test(tc, test_theory_vs_practice_loads_measurements_and_labels_points);
+	tcase_add_test(tc, test_theory_vs_practice_needs_measurements);
 	tcase_add_test(tc, test_build_fails_on_unknown_name_and_missing_price);
 	tcase_add_test(tc, test_every_figure_on_another_scenario);
 	tcase_add_test(tc, test_lesson_scenarios_build_every_figure);
