@@ -367,8 +367,40 @@ site_write_reference(struct site *s)
 
 /* ---- derivations ---- */
 
+/* Text from other modules may name the data files as the build was given
+ * them ("/home/x/data/pricing.yaml"); pages say "data/pricing.yaml". */
+static char *
+S_unprefix(const char *text, const char *dir)
+{
+	char *prefix = xasprintf("%s/", dir);
+	size_t plen = strlen(prefix);
+	struct buf b;
+	const char *p;
+
+	buf_init(&b);
+	while ((p = strstr(text, prefix)) != NULL && plen > 1) {
+		buf_put(&b, text, (size_t)(p - text));
+		buf_puts(&b, "data/");
+		text = p + plen;
+	}
+	buf_puts(&b, text);
+	free(prefix);
+	buf_putc(&b, '\0');
+	return buf_take(&b, NULL);
+}
+
 static void
-S_term(struct tval *list, const struct expr_term *t, const struct expr_term *prev)
+S_set_clean(struct tval *m, const char *key, const char *text, const char *dir)
+{
+	char *c = S_unprefix(text != NULL ? text : "", dir);
+
+	tval_set_str(m, key, c);
+	free(c);
+}
+
+static void
+S_term(struct tval *list, const struct expr_term *t, const struct expr_term *prev,
+    const char *dir)
 {
 	struct tval *m = tval_push_map(list), *ents;
 	char v[64], *e;
@@ -381,8 +413,8 @@ S_term(struct tval *list, const struct expr_term *t, const struct expr_term *pre
 	tval_set_strf(m, "value", "%s%s%s", calc_is_null(t->value) ? "null" : v,
 	    t->unit != NULL && t->unit[0] ? " " : "", t->unit != NULL ? t->unit : "");
 	tval_set_str(m, "formula", t->formula != NULL ? t->formula : "");
-	tval_set_str(m, "substituted", t->substituted != NULL ? t->substituted : "");
-	tval_set_str(m, "inputs", t->inputs != NULL ? t->inputs : "");
+	S_set_clean(m, "substituted", t->substituted, dir);
+	S_set_clean(m, "inputs", t->inputs, dir);
 	ents = tval_set(m, "entries", tval_list());
 	if (t->scen != NULL && t->scen->hw != NULL)
 		S_entry(ents, "chip", t->scen->hw->id, &t->scen->hw->pos, t->scen->hw->source);
@@ -397,7 +429,8 @@ S_term(struct tval *list, const struct expr_term *t, const struct expr_term *pre
 }
 
 static void
-S_lesson_group(struct tval *groups, const struct page *pg, const char *href)
+S_lesson_group(struct tval *groups, const struct page *pg, const char *href,
+    const char *dir)
 {
 	const struct lesson *l = pg->l;
 	struct tval *g = tval_push_map(groups), *nums;
@@ -415,12 +448,12 @@ S_lesson_group(struct tval *groups, const struct page *pg, const char *href)
 		tval_set_strf(n, "anchor", "n-%s", r->id);
 		tval_set_str(n, "label", r->text);
 		tval_set_str(n, "value", r->formatted != NULL ? r->formatted : "");
-		tval_set_str(n, "derivation", r->derivation != NULL ? r->derivation : "");
+		S_set_clean(n, "derivation", r->derivation, dir);
 		tval_set_strf(n, "where", "%s:%u", site_shown_path(r->pos.file, "lessons",
 		    shown, sizeof(shown)), r->pos.line);
 		terms = tval_set(n, "terms", tval_list());
 		for (k = 0; k < r->nterms; k++)
-			S_term(terms, &r->terms[k], k > 0 ? &r->terms[k - 1] : NULL);
+			S_term(terms, &r->terms[k], k > 0 ? &r->terms[k - 1] : NULL, dir);
 	}
 }
 
@@ -436,11 +469,11 @@ site_write_derivations(struct site *s)
 	for (i = 0; i < s->npages; i++) {
 		char *href = xasprintf("%s.html", s->pages[i].l->slug);
 
-		S_lesson_group(groups, &s->pages[i], href);
+		S_lesson_group(groups, &s->pages[i], href, s->o->data_dir);
 		free(href);
 	}
 	if (s->have_answers)
-		S_lesson_group(groups, &s->answers, "answers.html");
+		S_lesson_group(groups, &s->answers, "answers.html", s->o->data_dir);
 	tval_set(ctx, "reference", s->ref_deriv);
 	s->ref_deriv = NULL;
 	return site_page(s, "derivations.html", "derivations.html", ctx, "derivations");
