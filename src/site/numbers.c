@@ -31,7 +31,7 @@ S_clean(const char *s)
 
 static void
 S_push(struct num **v, size_t *n, const char *id, const char *label,
-    const char *value, const char *pages)
+    const char *value, const char *pages, const char *owner)
 {
 	struct num *x;
 
@@ -41,13 +41,14 @@ S_push(struct num **v, size_t *n, const char *id, const char *label,
 	x->label = S_clean(label);
 	x->value = S_clean(value);
 	x->pages = S_clean(pages);
+	x->owner = xstrdup(owner != NULL ? owner : "");
 }
 
 void
 site_num_add(struct site *s, const char *id, const char *label, const char *value,
-    const char *page)
+    const char *page, const char *owner)
 {
-	S_push(&s->nums, &s->nnums, id, label, value, page);
+	S_push(&s->nums, &s->nnums, id, label, value, page, owner);
 }
 
 static void
@@ -60,6 +61,7 @@ S_free_nums(struct num *v, size_t n)
 		free(v[i].label);
 		free(v[i].value);
 		free(v[i].pages);
+		free(v[i].owner);
 	}
 	free(v);
 }
@@ -96,7 +98,7 @@ S_lesson_nums(const struct lesson *l, struct num **v, size_t *n)
 		if (strlen(label) > 72)
 			strcpy(label + 66, " [...]");
 
-		S_push(v, n, r->id, label, r->formatted, l->slug);
+		S_push(v, n, r->id, label, r->formatted, l->slug, hw);
 		free(label);
 	}
 }
@@ -131,10 +133,25 @@ S_read_prev(const char *path, struct num **v, size_t *n)
 			}
 		}
 		if (k == 4)
-			S_push(v, n, f[0], f[1], f[2], f[3]);
+			S_push(v, n, f[0], f[1], f[2], f[3], NULL);
 	}
 	free(line);
 	fclose(fp);
+}
+
+/* True when the comma-separated list holds page. */
+static int
+S_has_page(const char *list, const char *page)
+{
+	size_t n = strlen(page);
+	const char *p = list;
+
+	while ((p = strstr(p, page)) != NULL) {
+		if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
+			return 1;
+		p += n;
+	}
+	return 0;
 }
 
 static int
@@ -158,7 +175,7 @@ site_write_numbers(struct site *s)
 		S_lesson_nums(s->answers.l, &all, &n);
 	for (i = 0; i < s->nnums; i++)
 		S_push(&all, &n, s->nums[i].id, s->nums[i].label, s->nums[i].value,
-		    s->nums[i].pages);
+		    s->nums[i].pages, s->nums[i].owner);
 	S_free_nums(s->nums, s->nnums);
 	s->nums = all;
 	s->nnums = n;
@@ -175,17 +192,47 @@ site_write_numbers(struct site *s)
 	S_read_prev(path, &prev, &nprev);
 	free(path);
 	if (nprev > 0) {
+		struct num *g = NULL;
+		size_t ng = 0, k;
+
 		sorted = prev;
 		qsort(sorted, nprev, sizeof(*sorted), S_cmp_id);
+		/* One line per change of one chip's or model's figure: the same
+		 * number printed on several pages (same owner, same old and new
+		 * text) is said once, with every page it appears on. */
 		for (i = 0; i < n; i++) {
 			struct num *old = bsearch(&all[i], sorted, nprev, sizeof(*sorted), S_cmp_id);
 
 			if (old == NULL || strcmp(old->value, all[i].value) == 0)
 				continue;
-			s->report = xreallocarray(s->report, s->nreport + 1, sizeof(*s->report));
-			s->report[s->nreport++] = xasprintf("%s: %s -> %s (%s)", all[i].label,
-			    old->value, all[i].value, all[i].pages);
+			for (k = 0; k < ng; k++)
+				if (all[i].owner[0] != '\0' && strcmp(g[k].owner, all[i].owner) == 0 &&
+				    strcmp(g[k].id, old->value) == 0 && strcmp(g[k].value, all[i].value) == 0)
+					break;
+			if (k == ng) {
+				S_push(&g, &ng, old->value, all[i].label, all[i].value, all[i].pages,
+				    all[i].owner);
+				continue;
+			}
+			if (!S_has_page(g[k].pages, all[i].pages)) {
+				char *p = xasprintf("%s, %s", g[k].pages, all[i].pages);
+
+				free(g[k].pages);
+				g[k].pages = p;
+			}
+			/* A reference page's label names the figure in words. */
+			if (strchr(all[i].id, '.') == NULL && (strncmp(all[i].id, "chips-", 6) == 0 ||
+			    strncmp(all[i].id, "models-", 7) == 0)) {
+				free(g[k].label);
+				g[k].label = xstrdup(all[i].label);
+			}
 		}
+		for (k = 0; k < ng; k++) {
+			s->report = xreallocarray(s->report, s->nreport + 1, sizeof(*s->report));
+			s->report[s->nreport++] = xasprintf("%s: %s -> %s (%s)", g[k].label,
+			    g[k].id, g[k].value, g[k].pages);
+		}
+		S_free_nums(g, ng);
 	}
 	S_free_nums(prev, nprev);
 	site_stage_counts(s->stage, &s->files_changed, &s->files_kept);

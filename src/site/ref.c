@@ -100,7 +100,7 @@ S_cell(struct refctx *c, const char *key, const char *what, double v,
 	tval_set_strf(cell, "href", "derivations.html#%s", id);
 	tval_set_str(cell, "title", derivation);
 	tval_set_bool(cell, "na", calc_is_null(v));
-	site_num_add(c->s, id, label, val, c->page);
+	site_num_add(c->s, id, label, val, c->page, c->owner);
 
 	d = tval_push_map(c->dnums);
 	tval_set_str(d, "anchor", id);

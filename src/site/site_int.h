@@ -39,6 +39,7 @@ struct num {
 	char *label;			/* "h100-sxm 700B floor" */
 	char *value;			/* as printed: "209 ms" */
 	char *pages;			/* "03-bandwidth-bound, chips" */
+	char *owner;			/* chip or model the number is about ("" when unknown); not in the file */
 };
 
 struct site {
@@ -79,7 +80,7 @@ const char *site_shown_path(const char *path, const char *folder, char *out, siz
 /* explainer.pdf and handouts/SLUG.pdf. */
 int site_write_pdfs(struct site *s);
 void site_num_add(struct site *s, const char *id, const char *label,
-    const char *value, const char *page);
+    const char *value, const char *page, const char *owner);
 void site_nums_free(struct site *s);
 
 #endif
