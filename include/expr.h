@@ -179,7 +179,7 @@ struct expr_term {
 	const char *formula;		/* the calc quantity table's text; NULL for inputs */
 	char *substituted;		/* "t_step_s = max(0.233 s, 0.0014 s) + 0 s = 0.233 s" */
 	char *inputs;			/* the scenario's settings: "llama-3.1-405b on h100-sxm, weights fp8, ...";
-					 * a price: "gemini-2.5-pro (data/pricing.yaml:29): Google, Gemini 2.5 Pro,
+					 * a price: "gemini-2.5-pro (pricing.yaml:29): Google, Gemini 2.5 Pro,
 					 * read 2025-04; tier: prompts above 200000 tokens; source: ..." */
 	const struct data_scenario *scen;	/* borrowed: hw/model entries and their srcpos; NULL for a price */
 	const struct data_price *price;		/* borrowed: the pricing.yaml entry (pos, date, source); NULL for a scenario */

@@ -796,17 +796,19 @@ S_threshold(const struct data_price *p)
 	return NAN;
 }
 
-/* "gemini-2.5-pro (data/pricing.yaml:29): Google, Gemini 2.5 Pro, price of
+/* "gemini-2.5-pro (pricing.yaml:29): Google, Gemini 2.5 Pro, price of
  * 2025-04; tier: prompts above 200000 tokens; source: ..." */
 static char *
 S_price_inputs(const struct data_price *p, const struct data_tier *t)
 {
+	const char *file = p->pos.file ? strrchr(p->pos.file, '/') : NULL;
 	struct buf b;
 
+	/* The file's name only: the text must not depend on where data/ is. */
+	file = file ? file + 1 : p->pos.file ? p->pos.file : "pricing.yaml";
 	buf_init(&b);
-	buf_printf(&b, "%s (%s:%u): %s, %s, price of %s", p->id,
-	    p->pos.file ? p->pos.file : "pricing.yaml", p->pos.line, p->provider,
-	    p->model, p->date ? p->date : "an unknown month");
+	buf_printf(&b, "%s (%s:%u): %s, %s, price of %s", p->id, file, p->pos.line,
+	    p->provider, p->model, p->date ? p->date : "an unknown month");
 	if (t != NULL) {
 		buf_puts(&b, "; tier: ");
 		S_tier_text(t, &b);

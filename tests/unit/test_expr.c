@@ -637,7 +637,7 @@ START_TEST(test_eval_price_terms_name_their_entry)
 	ck_assert_str_eq(v.terms[0].formula, "output / input");
 	ck_assert_str_eq(v.terms[0].substituted, "price(\"tiered-a\", 300000)."
 	    "output_input_ratio = output / input = 15 USD/Mtok / 2.5 USD/Mtok = 6");
-	ck_assert_str_eq(v.terms[0].inputs, "tiered-a (fixtures/lessons/data/pricing.yaml:3): "
+	ck_assert_str_eq(v.terms[0].inputs, "tiered-a (pricing.yaml:3): "
 	    "Vendor A, Model A Pro, price of 2025-04; tier: prompts above 200000 tokens; "
 	    "source: fixture pricing page");
 	ck_assert_ptr_null(v.terms[0].scen);
@@ -660,7 +660,7 @@ START_TEST(test_eval_price_terms_name_their_entry)
 	ck_assert_int_eq(expr_eval(&S_env, &st, &v), 0);
 	ck_assert_str_eq(v.derivation, "price(\"tiered-a\").threshold_tokens = 200000 tokens");
 	ck_assert_ptr_null(v.terms[0].tier);
-	ck_assert_str_eq(v.terms[0].inputs, "tiered-a (fixtures/lessons/data/pricing.yaml:3): "
+	ck_assert_str_eq(v.terms[0].inputs, "tiered-a (pricing.yaml:3): "
 	    "Vendor A, Model A Pro, price of 2025-04; source: fixture pricing page");
 	expr_value_free(&v);
 
