@@ -17,9 +17,11 @@
  *    file:line:col (columns count UTF-8 characters) and returns -1.
  *  - expr_eval() evaluates a statement against an environment of named
  *    scenarios (borrowed), re-running calc for [key=value] overrides.
- *    Unknown scenarios, quantities and filters, division by zero, a filter
- *    applied to a string or to null, and scenarios that calc_check()
- *    refuses are errors printed through diag; it returns -1.
+ *    Unknown scenarios, quantities and filters, unknown price ids (the known
+ *    ones are listed) and fields, a prompt length no price tier covers,
+ *    division by zero, a filter applied to a string or to null, and
+ *    scenarios that calc_check() refuses are errors printed through diag;
+ *    it returns -1.
  *  - expr_format() is the one place numbers are turned into text: pure,
  *    locale-independent, deterministic.
  *  - Everything returned is owned by the caller and freed with the
