@@ -107,6 +107,16 @@ row "cold \`inferbook site\` (all pages, charts SVG+PNG+CSV, book + handout PDFs
 row "  its CPU time (user + sys, all threads)" ms "wall >= CPU / $(nproc) on an idle machine" \
     "${cpu[@]}" >/dev/null
 row "  its peak memory (max RSS)" MB "target < 100 MB" "${rss[@]}" >/dev/null
+walls=()
+for i in $(seq 0 "$RUNS"); do
+	rm -rf "$W/cold1"
+	t0=$(now_ns)
+	"$BIN" site --quiet --jobs 1 --out "$W/cold1"
+	t1=$(now_ns)
+	[ "$i" -eq 0 ] || walls+=("$(ms $((t1 - t0)))")
+done
+row "  the same with --jobs 1 (charts on one thread)" ms "" "${walls[@]}" >/dev/null
+diff -r -q "$W/cold" "$W/cold1" >/dev/null || { say "--jobs 1 and --jobs $(nproc) differ"; exit 1; }
 NFILES=$(find "$W/cold" -type f | wc -l)
 NCHARTS=$(find "$W/cold/charts" -name '*.png' 2>/dev/null | wc -l)
 
