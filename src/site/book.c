@@ -30,14 +30,38 @@ S_draw(void *ctx, const char *url, cairo_t *cr, double w_pt, double h_pt)
 		}
 }
 
+/* The print text of a lesson: numbers without links (there is no
+ * derivations page on paper) and, for the student edition, the practice
+ * problems' worked answers left out. */
+static char *
+S_print_md(struct site *s, struct lesson *l, int hide_answers)
+{
+	struct lesson_expand_opts eo;
+	struct buf md;
+
+	lesson_expand_opts_defaults(&eo);
+	eo.numbers = LESSON_NUM_BARE;
+	eo.answers = hide_answers ? LESSON_ANSWERS_HIDE : LESSON_ANSWERS_SHOW;
+	eo.figure = site_expand_figure;
+	eo.ctx = s;
+	buf_init(&md);
+	if (lesson_expand(l, &eo, &md) != 0) {
+		buf_free(&md);
+		return NULL;
+	}
+	buf_putc(&md, '\0');
+	return buf_take(&md, NULL);
+}
+
 int
 site_write_pdfs(struct site *s)
 {
 	struct pdf_opts po;
 	struct pdf_doc *docs;
 	struct buf b;
+	char **mds;
 	size_t i, last = 0;
-	int rc = 0;
+	int rc = 0, hide;
 
 	pdf_opts_defaults(&po);
 	if (s->o->paper != NULL && pdf_paper_parse(s->o->paper, &po.paper) != 0) {
@@ -58,17 +82,26 @@ site_write_pdfs(struct site *s)
 	po.draw = S_draw;
 	po.draw_ctx = s;
 	docs = xcalloc(s->npages, sizeof(*docs));
+	mds = xcalloc(s->npages + 1, sizeof(*mds));
+	hide = po.answers == PDF_ANSWERS_NONE;
 	for (i = 0; i < s->npages; i++) {
+		if ((mds[i] = S_print_md(s, s->pages[i].l, hide)) == NULL)
+			rc = -1;
 		docs[i].slug = s->pages[i].l->slug;
 		docs[i].title = s->pages[i].l->title;
-		docs[i].markdown = s->pages[i].md != NULL ? s->pages[i].md : "";
+		docs[i].markdown = mds[i] != NULL ? mds[i] : "";
 		if (s->pages[i].l->order >= s->pages[last].l->order)
 			last = i;
 	}
 	/* The worked answers answer the closing questions: they follow the
 	 * last lesson (or go to the appendix, as the edition says). */
-	if (s->have_answers && s->npages > 0)
-		docs[last].answers_md = s->answers.md;
+	if (s->have_answers && s->npages > 0 && !hide) {
+		if ((mds[s->npages] = S_print_md(s, s->answers.l, 0)) == NULL)
+			rc = -1;
+		docs[last].answers_md = mds[s->npages];
+	}
+	if (rc != 0)
+		goto out;
 	buf_init(&b);
 	if (pdf_book(&po, docs, s->npages, &b) != 0 ||
 	    site_stage_write(s->stage, "explainer.pdf", b.data, b.len) != 0)
@@ -83,6 +116,10 @@ site_write_pdfs(struct site *s)
 		free(f);
 	}
 	buf_free(&b);
+out:
+	for (i = 0; i <= s->npages; i++)
+		free(mds[i]);
+	free(mds);
 	free(docs);
 	return rc;
 }

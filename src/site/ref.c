@@ -421,6 +421,9 @@ S_term(struct tval *list, const struct expr_term *t, const struct expr_term *pre
 	if (t->scen != NULL && t->scen->model != NULL)
 		S_entry(ents, "model", t->scen->model->id, &t->scen->model->pos,
 		    t->scen->model->source);
+	if (t->price != NULL)
+		S_entry(ents, "price", t->price->id != NULL ? t->price->id : "?", &t->price->pos,
+		    t->price->source);
 	tval_set_bool(m, "overridden", t->scen != NULL && t->scen->overridden);
 	/* The scenario and its data entries are said once per run of terms
 	 * that share them. */

@@ -175,8 +175,8 @@ S_chart_find(struct site *s, const char *file)
 
 /* lesson_expand() asks for `{{ figure NAME SCEN }}`: build the figure now
  * (drawing comes later, in parallel) and print its image reference. */
-static int
-S_expand_figure(void *ctx, const struct lesson *l, const char *name,
+int
+site_expand_figure(void *ctx, const struct lesson *l, const char *name,
     const struct data_scenario *scen, const struct srcpos *pos, struct buf *md)
 {
 	struct site *s = ctx;
@@ -404,7 +404,7 @@ S_render_lesson(struct site *s, struct page *pg)
 
 	lesson_expand_opts_defaults(&eo);
 	eo.numbers = LESSON_NUM_LINK;
-	eo.figure = S_expand_figure;
+	eo.figure = site_expand_figure;
 	eo.ctx = s;
 	buf_init(&md);
 	rc = lesson_expand(pg->l, &eo, &md);

@@ -77,6 +77,11 @@ void site_report(const struct site *s, FILE *fp);
 /* "FOLDER/BASENAME" of path into out (pages never show the build's own
  * folders, so they do not depend on them). */
 const char *site_shown_path(const char *path, const char *folder, char *out, size_t n);
+/* lesson_expand()'s figure callback (ctx: the site): builds the figure
+ * once and prints ![alt](chart:FILE "caption"). */
+struct data_scenario;
+int site_expand_figure(void *ctx, const struct lesson *l, const char *name,
+    const struct data_scenario *scen, const struct srcpos *pos, struct buf *md);
 /* explainer.pdf and handouts/SLUG.pdf. */
 int site_write_pdfs(struct site *s);
 void site_num_add(struct site *s, const char *id, const char *label,
