@@ -6,7 +6,6 @@
 #
 # Objects go to an out-of-tree folder: build/ (build-san/ for SAN=1).
 
-.POSIX:
 .SUFFIXES:
 SHELL      := /bin/bash
 
@@ -59,7 +58,7 @@ FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(B)/fuzz/replay-%)
 
 SITE_INPUTS = $(wildcard data/*.yaml lessons/*.md lessons/*/*.md templates/*)
 
-.PHONY: all site check unit clean install uninstall deps regen valgrind fuzz bench
+.PHONY: all site check unit clean install uninstall deps regen valgrind fuzz bench browser-test
 all: $(BIN)
 
 # ---- dependencies: check with pkg-config, install on Debian if we can ----
@@ -122,6 +121,12 @@ check: $(BIN) $(B)/unit-tests $(B)/.deps-test-ok $(FUZZ_REPLAY)
 	@cd tests && $(SAN_ENV) ../$(B)/unit-tests
 	@echo "== command-line and site tests"
 	@$(SAN_ENV) INFERBOOK=$(abspath $(BIN)) SAN=$(SAN) bash tests/run.sh
+
+# The browser test: every page of the built site in headless Chromium at
+# desktop and phone widths (console errors, broken links or images,
+# horizontal overflow).  Screenshots land in build/browser/.
+browser-test: site $(B)/.deps-test-ok
+	@bash tests/browser/run.sh $(OUT)
 
 # Rewrites the golden files from the current outputs (review the diff!).
 regen: $(BIN)
