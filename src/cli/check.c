@@ -25,7 +25,7 @@ S_cmp_name(const void *a, const void *b)
 }
 
 /*
- * Every .md file of DIR but README.md and answers.md (not lessons), in name
+ * Every .md file of DIR but README.md (the writers' guide), in name
  * order, loaded, linted and expanded.  As in the site build, a lesson must
  * be a plain file: a symbolic link could point outside the folder.
  * Returns the number of lessons checked, or -1 after errors.
@@ -49,7 +49,7 @@ S_check_lessons(const struct data_set *set, const char *dir)
 		size_t len = strlen(e->d_name);
 
 		if (len < 4 || strcmp(e->d_name + len - 3, ".md") != 0 || e->d_name[0] == '.' ||
-		    strcmp(e->d_name, "README.md") == 0 || strcmp(e->d_name, "answers.md") == 0)
+		    strcmp(e->d_name, "README.md") == 0)
 			continue;
 		names = xreallocarray(names, n + 1, sizeof(*names));
 		names[n++] = xasprintf("%s/%s", dir, e->d_name);
