@@ -123,7 +123,7 @@ struct expr_node {
 	struct expr_node *a, *b;	/* operands */
 };
 
-enum expr_stmt_kind { EXPR_STMT_VALUE, EXPR_STMT_LIT, EXPR_STMT_FIGURE };
+enum expr_stmt_kind { EXPR_STMT_VALUE, EXPR_STMT_LIT, EXPR_STMT_FIGURE, EXPR_STMT_TABLE };
 
 struct expr_stmt {
 	enum expr_stmt_kind kind;
@@ -134,7 +134,7 @@ struct expr_stmt {
 	int decimals;			/* VALUE: -1 = default */
 	struct srcpos filter_pos;
 	char *lit;			/* LIT: the string, unescaped */
-	char *fig_name, *fig_scen;	/* FIGURE */
+	char *fig_name, *fig_scen;	/* FIGURE; TABLE: fig_name is the table's name */
 	struct srcpos fig_scen_pos;
 };
 
@@ -234,6 +234,7 @@ struct expr_record {
 	size_t nterms;
 	char *derivation;		/* one line: the terms' substituted formulas joined by "; " */
 	unsigned count;			/* occurrences on the page */
+	int in_answer;			/* every occurrence sits in an {{ answer }} block */
 };
 
 void expr_record_free(struct expr_record *r);

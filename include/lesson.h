@@ -62,6 +62,7 @@ struct lesson {
 	 * in order of first appearance. */
 	struct expr_record *recs;
 	size_t nrecs;
+	unsigned nanswers;		/* {{ answer }} blocks seen by the last lesson_expand() */
 };
 
 /*

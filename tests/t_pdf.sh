@@ -107,11 +107,16 @@ fi
 
 # The site's PDFs (once `inferbook site` writes them): the book and one
 # handout per lesson hold every number the lesson pages show.
-pdf_site_numbers() { # pdf pages-regex: prints the values missing from the pdf
+# pdf pages-regex numbers.tsv [student]: prints the values missing from the
+# pdf; with "student", numbers printed only in worked answers are not expected.
+pdf_site_numbers() {
 	pdftotext "$1" - | tr -d ' \t\n\f' > "$TMP/site.txt"
-	awk -F'\t' -v want="$2" '
+	awk -F'\t' -v want="$2" -v student="${4:-}" '
 		NR == FNR { text = text $0; next }
-		FNR == 1 || $4 !~ want { next }
+		FNR == 1 { next }
+		{ n = split($4, pg, ", "); hit = 0; for (i = 1; i <= n; i++) if (pg[i] ~ want) hit = 1 }
+		!hit { next }
+		student != "" && $5 == "answer" { next }
 		{ v = $3; gsub(/[ \t]/, "", v); if (index(text, v) == 0) print $3 }' \
 	    "$TMP/site.txt" "$3"
 }
@@ -120,23 +125,32 @@ if "$INFERBOOK" site --out "$SITE" --quiet > "$TMP/site.log" 2>&1 &&
     [ -f "$SITE/explainer.pdf" ]; then
 	pdf_expect "site book size" "$(pdf_info "$SITE/explainer.pdf" 'Page size')" \
 	    "595.276 x 841.89 pts (A4)"
-	lessons=$(awk -F'\t' 'NR > 1 && $4 !~ /^(chips|models|answers)$/ { print $4 }' \
+	lessons=$(awk -F'\t' 'NR > 1 { n = split($4, pg, ", ");
+	    for (i = 1; i <= n; i++) if (pg[i] !~ /^(chips|models|answers)$/) print pg[i] }' \
 	    "$SITE/numbers.tsv" | sort -u)
 	for l in $lessons; do
 		if [ ! -f "$SITE/handouts/$l.pdf" ]; then
 			fail "site wrote no handouts/$l.pdf"; continue
 		fi
-		miss=$(pdf_site_numbers "$SITE/handouts/$l.pdf" "^$l\$" "$SITE/numbers.tsv")
+		miss=$(pdf_site_numbers "$SITE/handouts/$l.pdf" "^$l\$" "$SITE/numbers.tsv" student)
 		if [ -z "$miss" ]; then ok
 		else fail "handouts/$l.pdf lacks: $(echo $miss | head -c 300)"; fi
 	done
-	miss=$(pdf_site_numbers "$SITE/explainer.pdf" '^[a-z0-9-]+$' "$SITE/numbers.tsv" |
+	miss=$(pdf_site_numbers "$SITE/explainer.pdf" '^[a-z0-9-]+$' "$SITE/numbers.tsv" student |
 	    grep -vxF -f <(awk -F'\t' '$4 ~ /^(chips|models|answers)$/ { print $3 }' \
 	    "$SITE/numbers.tsv") || true)
 	if [ -z "$miss" ]; then ok
 	else fail "explainer.pdf lacks: $(echo $miss | head -c 300)"; fi
 	if pdftotext "$SITE/explainer.pdf" - | grep -q 'Student edition'; then ok
 	else fail "default book is not the student edition"; fi
+	# Practice problems: the student handout has the problems, not the answers.
+	if [ -f "$SITE/handouts/practice.pdf" ]; then
+		pdftotext "$SITE/handouts/practice.pdf" "$TMP/practice.txt"
+		if grep -q 'Problem' "$TMP/practice.txt" && ! grep -q 'Answer\.' "$TMP/practice.txt"
+		then ok; else fail "student practice handout: problems missing or answers shown"; fi
+		if grep -q "	answer$" "$SITE/numbers.tsv"; then ok
+		else fail "numbers.tsv marks no number as printed only in answers"; fi
+	fi
 	for f in "$SITE/explainer.pdf" "$SITE"/handouts/*.pdf; do
 		bad=$(pdffonts "$f" | awk 'NR > 2 && $(NF-4) != "yes"')
 		if [ -z "$bad" ]; then ok; else fail "$f: fonts not embedded"; fi
@@ -149,6 +163,12 @@ if "$INFERBOOK" site --out "$SITE" --quiet > "$TMP/site.log" 2>&1 &&
 		miss=$(pdf_site_numbers "$SITE/explainer.pdf" '^answers$' "$SITE/numbers.tsv")
 		if [ -z "$miss" ]; then ok
 		else fail "teacher edition lacks answers: $(echo $miss | head -c 300)"; fi
+		# ... and the practice problems' worked answers, every number.
+		miss=$(pdf_site_numbers "$SITE/explainer.pdf" '^[a-z0-9-]+$' "$SITE/numbers.tsv" |
+		    grep -vxF -f <(awk -F'\t' '$4 ~ /^(chips|models)$/ { print $3 }' \
+		    "$SITE/numbers.tsv") || true)
+		if [ -z "$miss" ]; then ok
+		else fail "teacher edition lacks numbers: $(echo $miss | head -c 300)"; fi
 	else
 		fail "site --paper letter --answers appendix failed"; head -20 "$TMP/site.log" >&2
 	fi

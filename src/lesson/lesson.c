@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evidence.h"
 #include "lesson.h"
 #include "ytree.h"
 #include "scan.h"
@@ -456,7 +457,7 @@ S_title_escape(struct buf *b, const char *s)
 
 static struct expr_record *
 S_record(struct lesson *l, const struct expr_stmt *st, const struct srcpos *open,
-    struct expr_value *v)
+    struct expr_value *v, int in_answer)
 {
 	struct expr_record *r;
 	char *id;
@@ -466,6 +467,7 @@ S_record(struct lesson *l, const struct expr_stmt *st, const struct srcpos *open
 	for (i = 0; i < l->nrecs; i++)
 		if (strcmp(l->recs[i].text, st->text) == 0) {
 			l->recs[i].count++;
+			l->recs[i].in_answer &= in_answer;
 			return &l->recs[i];
 		}
 	id = xasprintf("%s-%08lx", l->slug, expr_hash(st->text));
@@ -490,6 +492,7 @@ S_record(struct lesson *l, const struct expr_stmt *st, const struct srcpos *open
 	r->nterms = v->nterms;
 	r->derivation = v->derivation;
 	r->count = 1;
+	r->in_answer = in_answer;
 	v->str = NULL;
 	v->terms = NULL;
 	v->nterms = 0;
@@ -608,6 +611,7 @@ S_marker(const char *s, size_t n)
 /* State of the answer blocks while expanding. */
 struct S_blocks {
 	int open;			/* inside {{ answer }} ... */
+	unsigned count;			/* blocks opened so far */
 	struct srcpos open_pos;
 	struct buf hidden;		/* where a hidden block's text goes */
 };
@@ -643,6 +647,7 @@ S_block_marker(const struct lesson_expand_opts *o, struct S_blocks *bl,
 		}
 		bl->open = 1;
 		bl->open_pos = open;
+		bl->count++;
 		if (o->answers == LESSON_ANSWERS_HIDE)
 			*out = &bl->hidden;
 		return rc;
@@ -654,6 +659,40 @@ S_block_marker(const struct lesson_expand_opts *o, struct S_blocks *bl,
 	bl->open = 0;
 	*out = md;
 	return rc;
+}
+
+/*
+ * `{{ table NAME }}` on a line of its own: a Markdown table generated from
+ * the data set.  The one table so far is "measurements" (data/
+ * measurements.yaml against the roofline, see evidence.h).
+ */
+static int
+S_table(struct lesson *l, const struct lscan *sc, const struct lscan_span *sp,
+    const struct expr_stmt *st, struct buf *out)
+{
+	struct srcpos open = lscan_pos(sc, sp->start);
+
+	if (!S_alone_on_line(sc->s, sc->len, sp->start, sp->end)) {
+		diag_error(&open, "{{ table %s }} must be on a line of its own", st->fig_name);
+		return -1;
+	}
+	if (strcmp(st->fig_name, "measurements") != 0) {
+		diag_error(&st->fig_scen_pos, "unknown table '%s' (known tables: measurements)",
+		    st->fig_name);
+		return -1;
+	}
+	/* The lesson borrows a const set; loading the measurements is
+	 * idempotent and happens before any thread reads the set. */
+	if (evidence_load((struct data_set *)l->set) != 0)
+		return -1;
+	{
+		size_t before = out->len;
+
+		evidence_table_markdown(l->set, out);
+		if (out->len == before)
+			buf_puts(out, "*No measurements: the data has no measurements.yaml entries.*");
+	}
+	return 0;
 }
 
 int
@@ -731,6 +770,10 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 			if (S_figure(l, opts, &env, &sc, sp, &st, out) == -1)
 				errors++;
 			break;
+		case EXPR_STMT_TABLE:
+			if (S_table(l, &sc, sp, &st, out) == -1)
+				errors++;
+			break;
 		case EXPR_STMT_VALUE:
 			if (expr_eval(&env, &st, &v) == -1) {
 				errors++;
@@ -739,7 +782,7 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 			if (v.type == EXPR_V_STR)
 				S_md_escape(out, v.str);
 			else
-				S_number(opts, S_record(l, &st, &open, &v), out);
+				S_number(opts, S_record(l, &st, &open, &v, bl.open), out);
 			expr_value_free(&v);
 			break;
 		}
@@ -751,6 +794,7 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 		    "block runs to the end of the file)");
 		errors++;
 	}
+	l->nanswers = bl.count;
 	buf_free(&bl.hidden);
 	expr_env_free(&env);
 	lscan_free(&sc);

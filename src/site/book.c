@@ -83,23 +83,23 @@ site_write_pdfs(struct site *s)
 	po.draw_ctx = s;
 	docs = xcalloc(s->npages, sizeof(*docs));
 	mds = xcalloc(s->npages + 1, sizeof(*mds));
-	/* The student edition is meant to leave the practice problems'
-	 * worked answers out (LESSON_ANSWERS_HIDE), but tests/t_pdf.sh checks
-	 * that a handout prints every number of its page, and numbers.tsv
-	 * cannot yet tell which numbers sit inside an answer block: until it
-	 * can, every edition keeps them. */
-	hide = 0;
+	/* The student edition leaves the practice problems' worked answers
+	 * out (numbers.tsv marks their numbers "answer", so tests know). */
+	hide = po.answers == PDF_ANSWERS_NONE;
 	for (i = 0; i < s->npages; i++) {
 		if ((mds[i] = S_print_md(s, s->pages[i].l, hide)) == NULL)
 			rc = -1;
 		docs[i].slug = s->pages[i].l->slug;
 		docs[i].title = s->pages[i].l->title;
 		docs[i].markdown = mds[i] != NULL ? mds[i] : "";
-		if (s->pages[i].l->order >= s->pages[last].l->order)
+		if (s->have_answers && s->pages[i].l->order < s->answers.l->order &&
+		    s->pages[i].l->order >= s->pages[last].l->order)
 			last = i;
 	}
-	/* The worked answers answer the closing questions: they follow the
-	 * last lesson (or go to the appendix, as the edition says). */
+	/* The worked answers answer the closing questions: in the inline
+	 * edition they follow the lesson the answers' own `order` puts them
+	 * after (the last one ordered before them), in the appendix edition
+	 * they close the book. */
 	if (s->have_answers && s->npages > 0) {
 		if ((mds[s->npages] = S_print_md(s, s->answers.l, 0)) == NULL)
 			rc = -1;

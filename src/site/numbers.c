@@ -31,7 +31,7 @@ S_clean(const char *s)
 
 static void
 S_push(struct num **v, size_t *n, const char *id, const char *label,
-    const char *value, const char *pages, const char *owner)
+    const char *value, const char *pages, const char *owner, int answer)
 {
 	struct num *x;
 
@@ -42,13 +42,14 @@ S_push(struct num **v, size_t *n, const char *id, const char *label,
 	x->value = S_clean(value);
 	x->pages = S_clean(pages);
 	x->owner = xstrdup(owner != NULL ? owner : "");
+	x->answer = answer;
 }
 
 void
 site_num_add(struct site *s, const char *id, const char *label, const char *value,
     const char *page, const char *owner)
 {
-	S_push(&s->nums, &s->nnums, id, label, value, page, owner);
+	S_push(&s->nums, &s->nnums, id, label, value, page, owner, 0);
 }
 
 static void
@@ -83,9 +84,13 @@ site_nums_free(struct site *s)
 	s->ref_deriv = NULL;
 }
 
+/* A lesson's numbers; those of a lesson with worked-answer blocks are
+ * printed on the answers page too (`also`, or NULL). */
 static void
-S_lesson_nums(const struct lesson *l, struct num **v, size_t *n)
+S_lesson_nums(const struct lesson *l, const char *also, struct num **v, size_t *n)
 {
+	char *pages = also != NULL && l->nanswers > 0 ?
+	    xasprintf("%s, %s", l->slug, also) : xstrdup(l->slug);
 	size_t i;
 
 	for (i = 0; i < l->nrecs; i++) {
@@ -98,9 +103,10 @@ S_lesson_nums(const struct lesson *l, struct num **v, size_t *n)
 		if (strlen(label) > 72)
 			strcpy(label + 66, " [...]");
 
-		S_push(v, n, r->id, label, r->formatted, l->slug, hw);
+		S_push(v, n, r->id, label, r->formatted, pages, hw, r->in_answer);
 		free(label);
 	}
+	free(pages);
 }
 
 /* The previous build's numbers (none when the file is absent). */
@@ -117,23 +123,22 @@ S_read_prev(const char *path, struct num **v, size_t *n)
 	if (fp == NULL)
 		return;
 	while ((len = getline(&line, &cap, fp)) > 0) {
-		char *f[4], *p = line;
+		char *f[5], *p = line;
 		size_t k;
 
 		if (line[len - 1] == '\n')
 			line[len - 1] = '\0';
 		if (line[0] == '#')
 			continue;
-		for (k = 0; k < 4; k++) {
+		/* id, label, value, pages and (since the answer blocks) where. */
+		for (k = 0; k < 5 && p != NULL; k++) {
 			f[k] = p;
-			if (k < 3) {
-				if ((p = strchr(p, '\t')) == NULL)
-					break;
+			if ((p = strchr(p, '\t')) != NULL)
 				*p++ = '\0';
-			}
 		}
-		if (k == 4)
-			S_push(v, n, f[0], f[1], f[2], f[3], NULL);
+		if (k >= 4)
+			S_push(v, n, f[0], f[1], f[2], f[3], NULL,
+			    k == 5 && strcmp(f[4], "answer") == 0);
 	}
 	free(line);
 	fclose(fp);
@@ -170,21 +175,23 @@ site_write_numbers(struct site *s)
 	int rc;
 
 	for (i = 0; i < s->npages; i++)
-		S_lesson_nums(s->pages[i].l, &all, &n);
+		S_lesson_nums(s->pages[i].l, s->have_answers ? "answers" : NULL, &all, &n);
 	if (s->have_answers)
-		S_lesson_nums(s->answers.l, &all, &n);
+		S_lesson_nums(s->answers.l, NULL, &all, &n);
 	for (i = 0; i < s->nnums; i++)
 		S_push(&all, &n, s->nums[i].id, s->nums[i].label, s->nums[i].value,
-		    s->nums[i].pages, s->nums[i].owner);
+		    s->nums[i].pages, s->nums[i].owner, s->nums[i].answer);
 	S_free_nums(s->nums, s->nnums);
 	s->nums = all;
 	s->nnums = n;
 
 	buf_init(&b);
-	buf_puts(&b, "# id\tlabel\tvalue\tpages\n");
+	/* where: "answer" when the number is printed only inside worked-answer
+	 * blocks (the student edition leaves those out), else "text". */
+	buf_puts(&b, "# id\tlabel\tvalue\tpages\twhere\n");
 	for (i = 0; i < n; i++)
-		buf_printf(&b, "%s\t%s\t%s\t%s\n", all[i].id, all[i].label, all[i].value,
-		    all[i].pages);
+		buf_printf(&b, "%s\t%s\t%s\t%s\t%s\n", all[i].id, all[i].label, all[i].value,
+		    all[i].pages, all[i].answer ? "answer" : "text");
 	rc = site_stage_write(s->stage, "numbers.tsv", b.data, b.len);
 	buf_free(&b);
 
@@ -211,7 +218,7 @@ site_write_numbers(struct site *s)
 					break;
 			if (k == ng) {
 				S_push(&g, &ng, old->value, all[i].label, all[i].value, all[i].pages,
-				    all[i].owner);
+				    all[i].owner, 0);
 				continue;
 			}
 			if (!S_has_page(g[k].pages, all[i].pages)) {

@@ -390,24 +390,62 @@ S_list_lessons(struct site *s, char ***names, size_t *n, int *answers)
 	return rc;
 }
 
+/* A plain-text title as Markdown heading text. */
+static void
+S_md_title(struct buf *md, const char *t)
+{
+	for (; *t != '\0'; t++) {
+		if (strchr("\\`*_{}[]()<>#+-.!|~&", *t) != NULL)
+			buf_putc(md, '\\');
+		buf_putc(md, *t == '\n' ? ' ' : *t);
+	}
+}
+
 static const char *const S_taken[] = { "index", "answers", "chips", "models",
 	"derivations", "style", "print", "numbers", "charts", "handouts", NULL };
 
-/* Expands and renders one lesson page's body (numbers, figures, HTML). */
+/* Expands a lesson for the web: numbers as links to their derivations. */
 static int
-S_render_lesson(struct site *s, struct page *pg)
+S_expand_web(struct site *s, struct lesson *l, enum lesson_answers answers,
+    struct buf *md)
 {
 	struct lesson_expand_opts eo;
-	struct html_opts ho;
-	struct buf md;
-	int rc;
 
 	lesson_expand_opts_defaults(&eo);
 	eo.numbers = LESSON_NUM_LINK;
+	eo.answers = answers;
 	eo.figure = site_expand_figure;
 	eo.ctx = s;
+	return lesson_expand(l, &eo, md);
+}
+
+/*
+ * Expands and renders one lesson page's body (numbers, figures, HTML).
+ * A lesson page shows its problems without their worked answers; the
+ * answers page (answers != NULL) ends with every lesson's worked answers,
+ * problems included, under a heading of their own.
+ */
+static int
+S_render_lesson(struct site *s, struct page *pg, const struct page *lessons,
+    size_t nlessons)
+{
+	struct html_opts ho;
+	struct buf md;
+	size_t i;
+	int rc;
+
 	buf_init(&md);
-	rc = lesson_expand(pg->l, &eo, &md);
+	rc = S_expand_web(s, pg->l, lessons != NULL ? LESSON_ANSWERS_SHOW :
+	    LESSON_ANSWERS_HIDE, &md);
+	for (i = 0; rc == 0 && i < nlessons; i++) {
+		if (lessons[i].l->nanswers == 0)
+			continue;
+		/* The title is data, not Markdown: escape what could be markup. */
+		buf_puts(&md, "\n\n## ");
+		S_md_title(&md, lessons[i].l->title);
+		buf_puts(&md, ": worked answers\n\n");
+		rc = S_expand_web(s, lessons[i].l, LESSON_ANSWERS_SHOW, &md);
+	}
 	if (rc == 0) {
 		struct buf html;
 
@@ -489,9 +527,9 @@ S_load_lessons(struct site *s)
 		return -1;
 	}
 	for (i = 0; i < s->npages; i++)
-		if (S_render_lesson(s, &s->pages[i]) != 0)
+		if (S_render_lesson(s, &s->pages[i], NULL, 0) != 0)
 			rc = -1;
-	if (s->have_answers && S_render_lesson(s, &s->answers) != 0)
+	if (s->have_answers && S_render_lesson(s, &s->answers, s->pages, s->npages) != 0)
 		rc = -1;
 	return rc;
 }

@@ -40,6 +40,7 @@ struct num {
 	char *value;			/* as printed: "209 ms" */
 	char *pages;			/* "03-bandwidth-bound, chips" */
 	char *owner;			/* chip or model the number is about ("" when unknown); not in the file */
+	int answer;			/* printed only inside worked-answer blocks */
 };
 
 struct site {
