@@ -22,6 +22,15 @@ for l in lessons/*.md; do
 	[ -n "$slug" ] || { slug=${l##*/}; slug=${slug%.md}; slug=${slug#[0-9][0-9]-}; }
 	if [ -s "$TMP/full/$slug.html" ]; then ok; else fail "no page $slug.html for $l"; fi
 done
+# Theory against practice: one table row per measurement in the data, and
+# the practice page keeps its worked answers for the answers page.
+want=$(grep -c '^- ' data/measurements.yaml)
+got=$(sed -n '/<table/,/<\/table>/p' "$TMP/full/theory-vs-practice.html" | grep -c '<tr>')
+if [ "$got" = $((want + 1)) ]; then ok
+else fail "theory-vs-practice table has $got rows, want $((want + 1)) (header + $want)"; fi
+if ! grep -q 'Answer\.' "$TMP/full/practice.html" &&
+   [ "$(grep -c '<strong>Answer\.</strong>' "$TMP/full/answers.html")" = "$(grep -c '^{{ answer }}$' lessons/practice.md)" ]
+then ok; else fail "practice answers: shown on practice.html or missing from answers.html"; fi
 if ls "$TMP/full/charts/"*.svg > /dev/null 2>&1 && ls "$TMP/full/charts/"*.png > /dev/null 2>&1 &&
    ls "$TMP/full/charts/"*.csv > /dev/null 2>&1; then ok; else fail "charts missing"; fi
 if ls "$TMP" | grep -q '\.tmp-'; then fail "staging folder left behind"; else ok; fi
@@ -70,7 +79,7 @@ if [ -s "$TMP/touched" ]; then fail "unchanged files were rewritten: $(head -3 "
 # The pages that must change: every page printing a number whose value
 # moved (numbers.tsv, before and after), the derivations page, numbers.tsv.
 join -t "$(printf '\t')" <(grep -v '^#' "$TMP/numbers.old" | sort) <(grep -v '^#' "$TMP/o/numbers.tsv" | sort) |
-	awk -F '\t' '$3 != $6 { n = split($7, p, ", "); for (i = 1; i <= n; i++) print p[i] ".html" }' |
+	awk -F '\t' '$3 != $7 { n = split($8, p, ", "); for (i = 1; i <= n; i++) print p[i] ".html" }' |
 	sort -u > "$TMP/expect"
 { cat "$TMP/expect"; echo derivations.html; } | sort -u > "$TMP/expect_html"
 grep '\.html$' "$TMP/changed" > "$TMP/changed_html"

@@ -1,7 +1,8 @@
 /*
  * parse.c -- tokenizer and recursive-descent parser of {{ ... }}.
  *
- *   stmt    := 'lit' STRING | 'figure' IDENT IDENT | expr [ '|' FILTER [ ':' DIGITS ] ]
+ *   stmt    := 'lit' STRING | 'figure' IDENT IDENT | 'table' IDENT
+ *            | expr [ '|' FILTER [ ':' DIGITS ] ]
  *   expr    := term { ('+' | '-') term }
  *   term    := unary { ('*' | '/') unary }
  *   unary   := '-' unary | primary
@@ -781,6 +782,9 @@ S_stmt_text(const struct expr_stmt *st)
 	case EXPR_STMT_FIGURE:
 		buf_printf(&b, "figure %s %s", st->fig_name, st->fig_scen);
 		break;
+	case EXPR_STMT_TABLE:
+		buf_printf(&b, "table %s", st->fig_name);
+		break;
 	case EXPR_STMT_VALUE:
 		S_canon(st->root, &b);
 		if (st->filter != EXPR_F_NONE)
@@ -876,6 +880,24 @@ expr_parse(const char *src, size_t len, struct srcpos pos, struct expr_stmt *out
 			S_next(&lx);
 			goto end;
 		}
+	}
+	if (lx.tok == T_IDENT && strcmp(lx.str.data, "table") == 0) {
+		struct S_lex save = lx;
+
+		S_next(&lx);
+		if (lx.tok == T_IDENT) {
+			/* A table generated from data, as in {{ table measurements }}. */
+			st.kind = EXPR_STMT_TABLE;
+			st.fig_name = xstrdup(lx.str.data);
+			st.fig_scen_pos = lx.tpos;
+			S_next(&lx);
+			goto end;
+		}
+		/* Else a scenario that happens to be called "table". */
+		buf_reset(&lx.str);
+		buf_puts(&lx.str, "table");
+		save.str = lx.str;
+		lx = save;
 	}
 	st.kind = EXPR_STMT_VALUE;
 	if ((st.root = S_expr(&lx)) == NULL)

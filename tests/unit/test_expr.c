@@ -182,6 +182,8 @@ static const struct {
 	{ "figure bytes-vs-context long", "figure bytes-vs-context long", NULL },
 	{ "lit.t_step_s | ms", "lit.t_step_s | ms", NULL },
 	{ "figure[batch=2].x", "figure[batch=2].x", NULL },
+	{ "table  measurements", "table measurements", NULL },
+	{ "table.t_step_s | ms", "table.t_step_s | ms", NULL },
 	{ "", NULL, "t.md:5:10: error: empty {{ }}\n" },
 	{ "   ", NULL, "t.md:5:10: error: empty {{ }}\n" },
 	{ "floor", NULL, "t.md:5:15: error: unexpected end of expression (expected '.' "

@@ -394,6 +394,31 @@ END_TEST
 
 /* ---- answer blocks ---- */
 
+/* ---- tables generated from data ---- */
+
+START_TEST(test_expand_table_statement_writes_a_markdown_table_and_checks_its_place)
+{
+	struct lesson *l = S_load(FX "10-table.md");
+	struct S_capture cap;
+	struct buf md;
+	char *err;
+
+	buf_init(&md);
+	S_capture_start(&cap);
+	ck_assert_int_eq(lesson_expand(l, NULL, &md), -1);
+	err = S_capture_end(&cap);
+	ck_assert_str_eq(err,
+	    FX "10-table.md:14:8: error: {{ table measurements }} must be on a line of its own\n"
+	    FX "10-table.md:16:10: error: unknown table 'chips' (known tables: measurements)\n");
+	/* The fixture data has no measurements: the table says so. */
+	ck_assert_ptr_nonnull(strstr(md.data, "Before.\n\n*No measurements: the data has no "
+	    "measurements.yaml entries.*\n"));
+	free(err);
+	buf_free(&md);
+	lesson_free(l);
+}
+END_TEST
+
 START_TEST(test_expand_shows_or_hides_answer_blocks)
 {
 	struct lesson *l = S_load(FX "08-answers.md");
@@ -775,6 +800,7 @@ lesson_suite(void)
 	tcase_add_test(tc, test_expand_reports_every_error_then_fails);
 	tcase_add_test(tc, test_expand_survives_markdown_soup);
 	tcase_add_test(tc, test_expand_shows_or_hides_answer_blocks);
+	tcase_add_test(tc, test_expand_table_statement_writes_a_markdown_table_and_checks_its_place);
 	tcase_add_test(tc, test_expand_reports_unbalanced_and_unknown_markers);
 	suite_add_tcase(s, tc);
 
