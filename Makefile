@@ -103,8 +103,11 @@ $(B)/unit-tests: $(TEST_OBJ) $(LIBA)
 # `make site` is a no-op when nothing it reads has changed (the stamp);
 # inferbook itself rewrites only files whose content changed.
 site: $(OUT)/.stamp
+# The PDFs' creation date: SOURCE_DATE_EPOCH when set, else the date of the
+# last commit (the inputs' date, never the clock), so builds are reproducible.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 $(OUT)/.stamp: $(BIN) $(SITE_INPUTS)
-	$(BIN) site --out $(OUT)
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(BIN) site --out $(OUT)
 	@touch $@
 
 unit: $(B)/unit-tests

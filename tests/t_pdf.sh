@@ -125,6 +125,10 @@ if "$INFERBOOK" site --out "$SITE" --quiet > "$TMP/site.log" 2>&1 &&
     [ -f "$SITE/explainer.pdf" ]; then
 	pdf_expect "site book size" "$(pdf_info "$SITE/explainer.pdf" 'Page size')" \
 	    "595.276 x 841.89 pts (A4)"
+	pdf_expect "site book author" "$(pdf_info "$SITE/explainer.pdf" Author)" \
+	    "The inferbook contributors"
+	pdf_expect "site book title" "$(pdf_info "$SITE/explainer.pdf" Title)" \
+	    "How LLM inference works, and what it costs"
 	lessons=$(awk -F'\t' 'NR > 1 { n = split($4, pg, ", ");
 	    for (i = 1; i <= n; i++) if (pg[i] !~ /^(chips|models|answers)$/) print pg[i] }' \
 	    "$SITE/numbers.tsv" | sort -u)

@@ -79,6 +79,7 @@ site_write_pdfs(struct site *s)
 	}
 	po.title = SITE_TITLE;
 	po.subject = SITE_DESCRIPTION;
+	po.author = SITE_AUTHOR;
 	po.draw = S_draw;
 	po.draw_ctx = s;
 	docs = xcalloc(s->npages, sizeof(*docs));

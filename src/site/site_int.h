@@ -11,6 +11,7 @@
 #include "util.h"
 
 #define SITE_TITLE "How LLM inference works, and what it costs"
+#define SITE_AUTHOR "The inferbook contributors"
 #define SITE_DESCRIPTION "A plain-language explainer of why language models write one token at a time, " \
 	"why serving many users is cheap and long answers are not, with every number computed from chip and model data."
 
