@@ -58,7 +58,7 @@ FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(B)/fuzz/replay-%)
 
 SITE_INPUTS = $(wildcard data/*.yaml lessons/*.md lessons/*/*.md templates/*)
 
-.PHONY: all site check unit clean install uninstall deps regen valgrind fuzz bench browser-test
+.PHONY: FORCE all site check unit clean install uninstall deps regen valgrind fuzz bench browser-test
 all: $(BIN)
 
 # ---- dependencies: check with pkg-config, install on Debian if we can ----
@@ -76,6 +76,14 @@ $(B)/.deps-test-ok: src/deps.sh $(DEPS_OK)
 $(B)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The installed content's folder is compiled in: rebuild what uses it when
+# PREFIX or SHAREDIR changes (make install PREFIX=/usr after a plain make).
+$(B)/sharedir.txt: FORCE
+	@mkdir -p $(@D)
+	@echo '$(SHAREDIR)' > $@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+$(B)/src/cli/cli.o: $(B)/sharedir.txt
+FORCE:
 
 $(LIBA): $(LIB_OBJ)
 	@rm -f $@
