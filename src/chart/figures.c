@@ -919,7 +919,8 @@ S_capacity(const struct data_set *set, const struct data_scenario *base, struct 
 	const struct calc_scenario *b = &base->sc;
 	double Ns[5] = { 1, 2, 4, 8, 0 }, L[S_NPTS], y[S_NPTS], lo = 1000, hi;
 	size_t nn = 4, i, j, drawn = 0;
-	char a1[32], a2[32], a3[32], lab[96], chip[64];
+	/* lab holds "N × CHIP (SIZE)": 20 + 4 + 63 + 2 + 31 + 1 bytes at most. */
+	char a1[32], a2[32], a3[32], lab[128], chip[64];
 	char *alt;
 	struct calc_result r;
 	double first_n = 0;
@@ -948,7 +949,7 @@ S_capacity(const struct data_set *set, const struct data_scenario *base, struct 
 			continue;
 		if (drawn == 0)
 			first_n = Ns[i];
-		snprintf(lab, sizeof(lab), "%.0f \xc3\x97 %s (%s)", Ns[i], chip,
+		snprintf(lab, sizeof(lab), "%ld \xc3\x97 %s (%s)", lround(Ns[i]), chip,
 		    S_f(a1, Ns[i] * b->hw->hbm_bytes, CHART_FMT_SI, "B"));
 		chart_fig_series(f, CHART_SERIES_LINE, lab, (int)i, L, y, n)->emphasis = Ns[i] == b->chips;
 		drawn++;
@@ -1022,7 +1023,7 @@ S_meas_label(const struct evidence_row *r, char *out, size_t outsz)
 	else
 		snprintf(mode, sizeof(mode), "batch %s", S_b(a, m->concurrency));
 	if (m->setup.sc.chips > 1)
-		snprintf(out, outsz, "%s %.0f\xc3\x97%s %s", size, m->setup.sc.chips, chip, mode);
+		snprintf(out, outsz, "%s %ld\xc3\x97%s %s", size, lround(m->setup.sc.chips), chip, mode);
 	else
 		snprintf(out, outsz, "%s %s %s", size, chip, mode);
 }
@@ -1068,7 +1069,8 @@ S_theory(const struct data_set *set, const struct data_scenario *base, struct ch
 	size_t cnt[2] = { 0, 0 };
 	static const double guides[2] = { 0.75, 0.5 };
 	size_t si[2] = { 0, 0 };
-	char lab[96], a1[32], a2[32], lmin[96];
+	/* Room for S_meas_label's longest: 39 + 1 + 20 + 2 + 63 + 1 + 47 + 1. */
+	char lab[192], a1[32], a2[32], lmin[192];
 	char *alt;
 
 	/* The measurements are data too, loaded on first use: chart_build()
