@@ -46,7 +46,7 @@ LIB_SRC    := $(sort $(shell find src -name '*.c' ! -path src/main.c))
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
 MAIN_OBJ   := $(B)/src/main.o
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
-TEST_OBJ   := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/unit/runner.o
+TEST_OBJ   := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/unit/runner.o $(B)/tests/unit/testutil.o
 BIN        := $(B)/inferbook
 LIBA       := $(B)/libinferbook.a
 DEPS_OK    := $(B)/.deps-ok

@@ -15,36 +15,11 @@
 #include "data.h"
 #include "diag.h"
 #include "ytree.h"
+#include "testutil.h"
 
 Suite *data_suite(void);
 
 /* ---- helpers ---- */
-
-struct S_capture {
-	char *text;
-	size_t len;
-	FILE *fp;
-};
-
-static void
-S_capture_start(struct S_capture *c)
-{
-	c->text = NULL;
-	c->len = 0;
-	c->fp = open_memstream(&c->text, &c->len);
-	ck_assert_ptr_nonnull(c->fp);
-	diag_reset();
-	diag_set_stream(c->fp);
-}
-
-/* Returns the captured text; the caller frees it. */
-static char *
-S_capture_end(struct S_capture *c)
-{
-	diag_set_stream(NULL);
-	fclose(c->fp);
-	return c->text;
-}
 
 static void
 S_assert_set_empty(const struct data_set *s)
@@ -217,16 +192,16 @@ END_TEST
 
 START_TEST(test_known_list_is_sorted)
 {
-	struct S_capture c;
+	struct tu_capture c;
 	char *out, *list;
 
 	list = data_known_list(&S_real, 0);
 	ck_assert_str_eq(list, "a100-80gb-sxm, b200, gb200, h100-pcie, h100-sxm, h200-sxm, "
 	    "l40s, mi300x, mi325x, rtx-4090, tpu-v5e, tpu-v5p, tpu-v6e");
 	free(list);
-	S_capture_start(&c);
+	tu_capture_start(&c);
 	data_list_known(&S_real, 1);
-	out = S_capture_end(&c);
+	out = tu_capture_end(&c);
 	ck_assert_str_eq(out, "inferbook: note: known models: deepseek-v3, gemma-3-27b, "
 	    "gpt-oss-120b, llama-3.1-405b, llama-3.1-70b, llama-3.1-8b, mixtral-8x7b, "
 	    "qwen2.5-72b, qwen3-235b-a22b\n");
@@ -349,16 +324,16 @@ static const struct {
 
 START_TEST(test_bad_fixture_exact_messages)
 {
-	struct S_capture c;
+	struct tu_capture c;
 	struct data_set s;
 	char dir[256], *out;
 	int r;
 
 	snprintf(dir, sizeof(dir), "fixtures/data/%s", S_bad[_i].dir);
 	memset(&s, 0xA5, sizeof(s));	/* data_load must clear it */
-	S_capture_start(&c);
+	tu_capture_start(&c);
 	r = data_load(dir, &s);
-	out = S_capture_end(&c);
+	out = tu_capture_end(&c);
 	ck_assert_int_eq(r, -1);
 	ck_assert_str_eq(out, S_bad[_i].msgs);
 	ck_assert_int_eq(diag_worst(), DIAG_ERROR);
@@ -400,7 +375,7 @@ END_TEST
 
 START_TEST(test_ytree_too_many_nodes)
 {
-	struct S_capture c;
+	struct tu_capture c;
 	struct ynode *root;
 	size_t n = YTREE_MAX_NODES + 1, i;
 	char *text = malloc(2 * n + 3), *out;
@@ -412,9 +387,9 @@ START_TEST(test_ytree_too_many_nodes)
 	}
 	text[2 * n] = ']';
 	text[2 * n + 1] = '\0';
-	S_capture_start(&c);
+	tu_capture_start(&c);
 	ck_assert_int_eq(ytree_parse("t.yaml", text, strlen(text), 0, &root), -1);
-	out = S_capture_end(&c);
+	out = tu_capture_end(&c);
 	ck_assert_str_eq(out, "t.yaml:1:400000: error: more than 200000 YAML nodes in the file\n");
 	ck_assert_ptr_null(root);
 	free(out);
@@ -430,7 +405,7 @@ START_TEST(test_ytree_numbers)
 		{ "0x10", 0, 0 }, { "nan", 0, 0 }, { "infinity", 0, 0 }, { "1e", 0, 0 },
 		{ "1,5", 0, 0 }, { "_1", 0, 0 }, { "", 0, 0 }, { "-.inf", 0, 0 },
 	};
-	struct S_capture c;
+	struct tu_capture c;
 	struct ynode n;
 	size_t i;
 	double v;
@@ -439,7 +414,7 @@ START_TEST(test_ytree_numbers)
 	memset(&n, 0, sizeof(n));
 	n.kind = YNODE_SCALAR;
 	n.plain = 1;
-	S_capture_start(&c);
+	tu_capture_start(&c);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		n.value = (char *)(uintptr_t)cases[i].text;
 		v = -99;
@@ -450,7 +425,7 @@ START_TEST(test_ytree_numbers)
 	n.value = (char *)(uintptr_t)"5";
 	n.plain = 0;
 	ck_assert_int_eq(ytree_number(&n, "x", &v), -1);
-	out = S_capture_end(&c);
+	out = tu_capture_end(&c);
 	ck_assert(strstr(out, "x must be a number, got the quoted string '5'\n") != NULL);
 	ck_assert(strstr(out, "x must be a number, got nothing\n") != NULL);
 	free(out);
@@ -459,7 +434,7 @@ END_TEST
 
 START_TEST(test_ytree_integer_messages)
 {
-	struct S_capture c;
+	struct tu_capture c;
 	struct ynode n;
 	long l;
 	char *out;
@@ -470,7 +445,7 @@ START_TEST(test_ytree_integer_messages)
 	n.pos.file = "t.yaml";
 	n.pos.line = 2;
 	n.pos.col = 9;
-	S_capture_start(&c);
+	tu_capture_start(&c);
 	n.value = (char *)(uintptr_t)"3.5";
 	ck_assert_int_eq(ytree_integer(&n, "layers", 1, 100, &l), -1);
 	n.value = (char *)(uintptr_t)"0";
@@ -478,7 +453,7 @@ START_TEST(test_ytree_integer_messages)
 	n.value = (char *)(uintptr_t)"42";
 	ck_assert_int_eq(ytree_integer(&n, "layers", 1, 100, &l), 0);
 	ck_assert_int_eq(l, 42);
-	out = S_capture_end(&c);
+	out = tu_capture_end(&c);
 	ck_assert_str_eq(out,
 	    "t.yaml:2:9: error: layers must be an integer, got 3.5\n"
 	    "t.yaml:2:9: error: layers must be an integer from 1 to 100, got 0\n");
@@ -501,7 +476,7 @@ START_TEST(test_ytree_map_fields_frees_strings_on_failure)
 		{ "x", YF_POSITIVE, offsetof(struct S_rec, x), 0, offsetof(struct S_rec, x_pos) },
 		{ NULL, YF_CUSTOM, 0, 0, YF_NOPOS }
 	};
-	struct S_capture c;
+	struct tu_capture c;
 	struct S_rec r;
 	struct ynode *root;
 	char *out;
@@ -520,9 +495,9 @@ START_TEST(test_ytree_map_fields_frees_strings_on_failure)
 
 	memset(&r, 0, sizeof(r));
 	root = S_parse("name: A\nx: -1\nzz: 1\n", 0);
-	S_capture_start(&c);
+	tu_capture_start(&c);
 	ck_assert_int_eq(ytree_map_fields(root, fields, &r, "thing"), -1);
-	out = S_capture_end(&c);
+	out = tu_capture_end(&c);
 	ck_assert_str_eq(out,
 	    "t.yaml:2:4: error: x must be a positive number, got -1\n"
 	    "t.yaml:3:1: error: unknown key 'zz' in thing\n"
@@ -538,14 +513,14 @@ END_TEST
 static struct data_scenario *
 S_scenario(const char *yaml, char **msgs)
 {
-	struct S_capture c;
+	struct tu_capture c;
 	struct data_scenario *s = calloc(1, sizeof(*s));
 	struct ynode *root = S_parse(yaml, 1);
 	int r;
 
-	S_capture_start(&c);
+	tu_capture_start(&c);
 	r = data_scenario_parse(&S_real, "x", root, s);
-	*msgs = S_capture_end(&c);
+	*msgs = tu_capture_end(&c);
 	ytree_free(root);
 	if (r == -1) {
 		free(s);

@@ -16,33 +16,9 @@
 #include "diag.h"
 #include "expr.h"
 #include "lesson.h"
+#include "testutil.h"
 
 Suite *expr_suite(void);
-
-struct S_capture {
-	char *text;
-	size_t len;
-	FILE *fp;
-};
-
-static void
-S_capture_start(struct S_capture *c)
-{
-	c->text = NULL;
-	c->len = 0;
-	c->fp = open_memstream(&c->text, &c->len);
-	ck_assert_ptr_nonnull(c->fp);
-	diag_reset();
-	diag_set_stream(c->fp);
-}
-
-static char *
-S_capture_end(struct S_capture *c)
-{
-	diag_set_stream(NULL);
-	fclose(c->fp);
-	return c->text;
-}
 
 /* ---- formatting ---- */
 
@@ -275,14 +251,14 @@ static const struct {
 START_TEST(test_parse_canonical_text_and_exact_errors)
 {
 	struct srcpos pos = { "t.md", 5, 10 };
-	struct S_capture cap;
+	struct tu_capture cap;
 	struct expr_stmt st;
 	char *err;
 	int rc;
 
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	rc = expr_parse(S_parse[_i].src, strlen(S_parse[_i].src), pos, &st);
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	if (S_parse[_i].text != NULL) {
 		ck_assert_msg(rc == 0, "row %d: '%s' failed: %s", _i, S_parse[_i].src, err);
 		ck_assert_str_eq(st.text, S_parse[_i].text);
@@ -330,7 +306,7 @@ END_TEST
 START_TEST(test_parse_refuses_deep_nesting_and_long_text)
 {
 	struct srcpos pos = { "t.md", 1, 1 };
-	struct S_capture cap;
+	struct tu_capture cap;
 	struct expr_stmt st;
 	char src[600], *err;
 	int i;
@@ -338,17 +314,17 @@ START_TEST(test_parse_refuses_deep_nesting_and_long_text)
 	for (i = 0; i < 40; i++)
 		src[i] = '(';
 	strcpy(src + 40, "1");
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	ck_assert_int_eq(expr_parse(src, strlen(src), pos, &st), -1);
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	ck_assert_str_eq(err, "t.md:1:33: error: expression nested deeper than 32 levels\n");
 	free(err);
 
 	memset(src, ' ', 513);
 	src[513] = '\0';
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	ck_assert_int_eq(expr_parse(src, 513, pos, &st), -1);
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	ck_assert_str_eq(err, "t.md:1:1: error: expression is 513 bytes long, more "
 	    "than the limit of 512\n");
 	free(err);
@@ -366,11 +342,11 @@ START_TEST(test_parse_canonical_text_round_trips_on_token_soup)
 	};
 	struct srcpos pos = { "t.md", 1, 1 };
 	unsigned long seed = 12345;
-	struct S_capture cap;
+	struct tu_capture cap;
 	char src[200], *err;
 	int i, k, parsed = 0;
 
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	for (i = 0; i < 20000; i++) {
 		struct expr_stmt st, st2;
 		size_t len = 0;
@@ -398,7 +374,7 @@ START_TEST(test_parse_canonical_text_round_trips_on_token_soup)
 		expr_stmt_free(&st2);
 		expr_stmt_free(&st);
 	}
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	free(err);
 	ck_assert_int_gt(parsed, 100);
 }
@@ -552,16 +528,16 @@ static const struct {
 START_TEST(test_eval_values_and_exact_errors)
 {
 	struct srcpos pos = { "t.md", 1, 1 };
-	struct S_capture cap;
+	struct tu_capture cap;
 	struct expr_stmt st;
 	struct expr_value v;
 	char *err;
 	int rc;
 
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	ck_assert_int_eq(expr_parse(S_eval[_i].src, strlen(S_eval[_i].src), pos, &st), 0);
 	rc = expr_eval(&S_env, &st, &v);
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	if (S_eval[_i].out != NULL) {
 		ck_assert_msg(rc == 0, "row %d: '%s' failed: %s", _i, S_eval[_i].src, err);
 		ck_assert_msg(strcmp(v.str, S_eval[_i].out) == 0, "row %d: '%s' -> '%s', want '%s'",
@@ -623,7 +599,7 @@ START_TEST(test_eval_price_terms_name_their_entry)
 	struct srcpos pos = { "t.md", 1, 1 };
 	const char *src = "price(\"tiered-a\", 300000).output_input_ratio / "
 	    "price(\"tiered-a\").output_input_ratio | x";
-	struct S_capture cap;
+	struct tu_capture cap;
 	struct expr_env bare;
 	struct expr_stmt st;
 	struct expr_value v;
@@ -668,9 +644,9 @@ START_TEST(test_eval_price_terms_name_their_entry)
 
 	/* Without a data set (env->set NULL) price() is an error, not a crash. */
 	expr_env_init(&bare, S_les->scen, S_les->nscen);
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	ck_assert_int_eq(expr_eval(&bare, &st, &v), -1);
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	ck_assert_str_eq(err, "t.md:1:1: error: price(\"tiered-a\"): no price list is "
 	    "loaded here (data/pricing.yaml)\n");
 	free(err);

@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "html.h"
 #include "util.h"
+#include "testutil.h"
 
 Suite *html_suite(void);
 
@@ -111,17 +112,15 @@ START_TEST(test_chart_figures)
 {
 	struct html_opts o = { "l.md", 9, 0, 0, S_fig, NULL };
 	struct buf out;
-	char *diags = NULL;
-	size_t dlen = 0;
-	FILE *fp = open_memstream(&diags, &dlen);
+	struct tu_capture c;
+	char *diags;
 	int calls = 0, rc;
 
 	o.figure_arg = &calls;
-	diag_set_stream(fp);
+	tu_capture_start(&c);
 	buf_init(&out);
 	rc = html_render(S_fig_cases[_i].md, strlen(S_fig_cases[_i].md), &o, &out, NULL);
-	diag_set_stream(NULL);
-	fclose(fp);
+	diags = tu_capture_end(&c);
 	ck_assert_int_eq(rc, S_fig_cases[_i].rc);
 	buf_putc(&out, '\0');
 	ck_assert_str_eq(rc == 0 ? out.data : diags, S_fig_cases[_i].want);

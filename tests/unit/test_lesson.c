@@ -17,35 +17,11 @@
 #include "lesson.h"
 #include "util.h"
 #include "ytree.h"
+#include "testutil.h"
 
 Suite *lesson_suite(void);
 
 #define FX "fixtures/lessons/"
-
-struct S_capture {
-	char *text;
-	size_t len;
-	FILE *fp;
-};
-
-static void
-S_capture_start(struct S_capture *c)
-{
-	c->text = NULL;
-	c->len = 0;
-	c->fp = open_memstream(&c->text, &c->len);
-	ck_assert_ptr_nonnull(c->fp);
-	diag_reset();
-	diag_set_stream(c->fp);
-}
-
-static char *
-S_capture_end(struct S_capture *c)
-{
-	diag_set_stream(NULL);
-	fclose(c->fp);
-	return c->text;
-}
 
 static struct data_set S_set;
 
@@ -151,15 +127,15 @@ static const struct {
 
 START_TEST(test_load_errors_at_true_file_lines)
 {
-	struct S_capture cap;
+	struct tu_capture cap;
 	struct lesson *l = (struct lesson *)1;
 	char path[256], *err;
 	int rc;
 
 	snprintf(path, sizeof path, FX "%s", S_bad[_i].file);
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	rc = lesson_load(path, &S_set, &l);
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	ck_assert_int_eq(rc, -1);
 	ck_assert_ptr_null(l);
 	ck_assert_msg(strcmp(err, S_bad[_i].err) == 0, "%s\n got: %s\nwant: %s",
@@ -173,15 +149,15 @@ END_TEST
 START_TEST(test_expand_matches_the_expected_markdown)
 {
 	struct lesson *l = S_load(FX "03-good.md");
-	struct S_capture cap;
+	struct tu_capture cap;
 	struct buf md;
 	char *want, *err;
 
 	ck_assert_int_eq(util_read_file(FX "03-good.expected.md", &want, NULL), 0);
 	buf_init(&md);
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	ck_assert_int_eq(lesson_expand(l, NULL, &md), 0);
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	ck_assert_str_eq(err, "");
 	/* Data-derived text is escaped ("Chip A <b>"); the lesson's own
 	 * <script> is left to the HTML writer. */
@@ -357,14 +333,14 @@ END_TEST
 START_TEST(test_expand_reports_every_error_then_fails)
 {
 	struct lesson *l = S_load(FX "05-errors.md");
-	struct S_capture cap;
+	struct tu_capture cap;
 	struct buf md;
 	char *err;
 
 	buf_init(&md);
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	ck_assert_int_eq(lesson_expand(l, NULL, &md), -1);
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	ck_assert_str_eq(err,
 	    FX "05-errors.md:11:21: error: unknown scenario 'rael' (this lesson's "
 	    "scenarios: real)\n"
@@ -399,14 +375,14 @@ END_TEST
 START_TEST(test_expand_table_statement_writes_a_markdown_table_and_checks_its_place)
 {
 	struct lesson *l = S_load(FX "10-table.md");
-	struct S_capture cap;
+	struct tu_capture cap;
 	struct buf md;
 	char *err;
 
 	buf_init(&md);
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	ck_assert_int_eq(lesson_expand(l, NULL, &md), -1);
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	ck_assert_str_eq(err,
 	    FX "10-table.md:14:8: error: {{ table measurements }} must be on a line of its own\n"
 	    FX "10-table.md:16:10: error: unknown table 'chips' (known tables: measurements)\n");
@@ -423,7 +399,7 @@ START_TEST(test_expand_shows_or_hides_answer_blocks)
 {
 	struct lesson *l = S_load(FX "08-answers.md");
 	struct lesson_expand_opts o;
-	struct S_capture cap;
+	struct tu_capture cap;
 	struct buf md;
 	char *err, *ids_show;
 	size_t i;
@@ -432,9 +408,9 @@ START_TEST(test_expand_shows_or_hides_answer_blocks)
 	ck_assert_int_eq(o.answers, LESSON_ANSWERS_SHOW);
 	o.numbers = LESSON_NUM_BARE;
 	buf_init(&md);
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	ck_assert_int_eq(lesson_expand(l, &o, &md), 0);
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	ck_assert_str_eq(err, "");
 	free(err);
 	/* The markers' lines become blank lines; code keeps its text. */
@@ -493,7 +469,7 @@ START_TEST(test_expand_reports_unbalanced_and_unknown_markers)
 {
 	struct lesson *l = S_load(FX "09-answers-bad.md");
 	struct lesson_expand_opts o;
-	struct S_capture cap;
+	struct tu_capture cap;
 	struct buf md;
 	char *err;
 	int k;
@@ -504,9 +480,9 @@ START_TEST(test_expand_reports_unbalanced_and_unknown_markers)
 	for (k = 0; k < 2; k++) {
 		o.answers = k ? LESSON_ANSWERS_HIDE : LESSON_ANSWERS_SHOW;
 		buf_init(&md);
-		S_capture_start(&cap);
+		tu_capture_start(&cap);
 		ck_assert_int_eq(lesson_expand(l, &o, &md), -1);
-		err = S_capture_end(&cap);
+		err = tu_capture_end(&cap);
 		ck_assert_str_eq(err,
 		    FX "09-answers-bad.md:10:1: error: {{ end answer }} without an open "
 		    "{{ answer }}\n"
@@ -540,13 +516,13 @@ END_TEST
 START_TEST(test_lint_lesson_title_summary_and_body)
 {
 	struct lesson *l = S_load(FX "06-lint.md");
-	struct S_capture cap;
+	struct tu_capture cap;
 	char *err;
 
 #define MSG " (compute it with {{ }} or mark it with {{ lit \"...\" }})\n"
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	ck_assert_int_eq(lesson_lint(l), 7);
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	ck_assert_str_eq(err,
 	    FX "06-lint.md:2:12: error: number with a unit typed into prose: '80 GB'" MSG
 	    FX "06-lint.md:4:17: error: number with a unit typed into prose: '3 TB/s'" MSG
@@ -558,9 +534,9 @@ START_TEST(test_lint_lesson_title_summary_and_body)
 	    FX "06-lint.md:18:26: error: number with a unit typed into prose: '70B'" MSG);
 	free(err);
 	/* lesson_check = lint + expansion. */
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	ck_assert_int_eq(lesson_check(l), -1);
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	free(err);
 	lesson_free(l);
 	l = S_load(FX "03-good.md");
@@ -626,15 +602,15 @@ static const struct {
 START_TEST(test_lint_table)
 {
 	struct srcpos pos = { "t.md", 1, 1 };
-	struct S_capture cap;
+	struct tu_capture cap;
 	struct buf want;
 	char *err;
 	const char *p;
 	int n;
 
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	n = lesson_lint_text(S_lint[_i].text, strlen(S_lint[_i].text), pos);
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	/* Builds the expected messages from "L:C 'text' ..." */
 	buf_init(&want);
 	buf_put(&want, "", 0);
@@ -667,11 +643,11 @@ START_TEST(test_lint_survives_markdown_soup)
 	};
 	struct srcpos pos = { "t.md", 1, 1 };
 	unsigned long seed = 99;
-	struct S_capture cap;
+	struct tu_capture cap;
 	char src[300], *err;
 	int i, k;
 
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	for (i = 0; i < 20000; i++) {
 		size_t len = 0;
 		char *heap;
@@ -695,7 +671,7 @@ START_TEST(test_lint_survives_markdown_soup)
 		ck_assert_int_ge(lesson_lint_text(heap, len, pos), 0);
 		free(heap);
 	}
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	free(err);
 }
 END_TEST
@@ -713,13 +689,13 @@ START_TEST(test_expand_survives_markdown_soup)
 	const char *body = l->body;
 	size_t body_len = l->body_len;
 	unsigned long seed = 7;
-	struct S_capture cap;
+	struct tu_capture cap;
 	char src[300], *err;
 	struct buf md;
 	int i, k;
 
 	buf_init(&md);
-	S_capture_start(&cap);
+	tu_capture_start(&cap);
 	for (i = 0; i < 5000; i++) {
 		size_t len = 0;
 		char *heap;
@@ -746,7 +722,7 @@ START_TEST(test_expand_survives_markdown_soup)
 		ck_assert(k == 0 || k == -1);
 		free(heap);
 	}
-	err = S_capture_end(&cap);
+	err = tu_capture_end(&cap);
 	free(err);
 	l->body = body;
 	l->body_len = body_len;

@@ -26,6 +26,7 @@
 #include "diag.h"
 #include "util.h"
 #include "ytree.h"
+#include "testutil.h"
 
 Suite *reference_suite(void);
 
@@ -552,16 +553,14 @@ END_TEST
 START_TEST(test_bad_measurements_are_errors_at_their_lines)
 {
 	struct data_set set;
-	char *got = NULL, *want;
-	size_t len = 0;
-	FILE *fp;
+	struct tu_capture c;
+	char *got, *want;
+	size_t len;
 
 	ck_assert_int_eq(data_load("fixtures/sanity/bad-measurements", &set), 0);
-	fp = open_memstream(&got, &len);
-	diag_set_stream(fp);
+	tu_capture_start(&c);
 	ck_assert_int_eq(evidence_load(&set), -1);
-	diag_set_stream(NULL);
-	fclose(fp);
+	got = tu_capture_end(&c);
 	ck_assert_ptr_null(evidence_get(&set));
 	ck_assert_int_eq(util_read_file("fixtures/sanity/bad-measurements/expected.txt",
 	    &want, &len), 0);

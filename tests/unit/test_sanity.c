@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "sanity.h"
 #include "util.h"
+#include "testutil.h"
 
 Suite *sanity_suite(void);
 
@@ -22,17 +23,13 @@ static char *
 S_warnings(const char *dir, unsigned *count)
 {
 	struct data_set set;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *fp;
+	struct tu_capture c;
+	char *text;
 
 	ck_assert_int_eq(data_load(dir, &set), 0);
-	diag_reset();
-	fp = open_memstream(&text, &len);
-	diag_set_stream(fp);
+	tu_capture_start(&c);
 	*count = sanity_check(&set);
-	diag_set_stream(NULL);
-	fclose(fp);
+	text = tu_capture_end(&c);
 	/* Warnings alone never make `inferbook check` fail. */
 	ck_assert_int_eq(diag_worst() >= DIAG_ERROR, 0);
 	diag_reset();

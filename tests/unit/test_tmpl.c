@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "tmpl.h"
 #include "util.h"
+#include "testutil.h"
 
 Suite *tmpl_suite(void);
 
@@ -49,18 +50,16 @@ S_run(const char *src, int *rc)
 	struct tmpl *t;
 	struct tval *ctx = S_ctx();
 	struct buf out;
-	char *diags = NULL;
-	size_t dlen = 0;
-	FILE *fp = open_memstream(&diags, &dlen);
+	struct tu_capture c;
+	char *diags;
 
-	diag_set_stream(fp);
+	tu_capture_start(&c);
 	buf_init(&out);
 	t = tmpl_parse("templates/t.html", src, strlen(src), S_dir);
 	*rc = t == NULL ? -1 : tmpl_render(t, ctx, &out);
 	tmpl_free(t);
 	tval_free(ctx);
-	diag_set_stream(NULL);
-	fclose(fp);
+	diags = tu_capture_end(&c);
 	if (*rc != 0) {
 		buf_free(&out);
 		return diags;

@@ -1,0 +1,27 @@
+/*
+ * testutil.h -- helpers shared by the unit suites (tests/unit/test_*.c).
+ *
+ * Diagnostics capture: tests assert the exact text a module prints through
+ * diag, so they redirect the diag stream into memory around the call.
+ */
+#ifndef INFERBOOK_TESTUTIL_H
+#define INFERBOOK_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct tu_capture {
+	char *text;
+	size_t len;
+	FILE *fp;
+};
+
+/* Resets diag's counters and sends its messages into c (fails the test
+ * if the memory stream cannot be opened). */
+void tu_capture_start(struct tu_capture *c);
+/* Puts diag back on stderr and returns everything printed since
+ * tu_capture_start(), NUL-terminated; the caller frees it.  The counters
+ * (diag_worst, diag_count) are left as they are, for the test to check. */
+char *tu_capture_end(struct tu_capture *c);
+
+#endif
