@@ -9,6 +9,7 @@
 #ifndef INFERBOOK_DIAG_H
 #define INFERBOOK_DIAG_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 /* A place in an input file.  `file` is borrowed (the loader keeps the
@@ -29,6 +30,9 @@ void diag_error(const struct srcpos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void diag_warning(const struct srcpos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* diag_error() for callers that wrap it in their own variadic function. */
+void diag_verror(const struct srcpos *pos, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* Redirects messages (tests capture them in a memstream); NULL: stderr. */
 void diag_set_stream(FILE *fp);

@@ -61,6 +61,12 @@ diag_error(const struct srcpos *pos, const char *fmt, ...)
 }
 
 void
+diag_verror(const struct srcpos *pos, const char *fmt, va_list ap)
+{
+	S_vdiag(DIAG_ERROR, pos, fmt, ap);
+}
+
+void
 diag_warning(const struct srcpos *pos, const char *fmt, ...)
 {
 	va_list ap;

@@ -85,15 +85,11 @@ S_err(struct S_lex *lx, const struct srcpos *pos, const char *fmt, ...)
 static void
 S_err(struct S_lex *lx, const struct srcpos *pos, const char *fmt, ...)
 {
-	struct buf b;
 	va_list ap;
 
-	buf_init(&b);
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	diag_verror(pos, fmt, ap);
 	va_end(ap);
-	diag_error(pos, "%s", b.data ? b.data : "");
-	buf_free(&b);
 	lx->errors++;
 }
 

@@ -44,19 +44,24 @@ tval_str(const char *s)
 	return v;
 }
 
+static struct tval *
+S_tval_vstrf(const char *fmt, va_list ap)
+{
+	struct tval *v = S_tval_new(TVAL_STR);
+
+	v->s = xvasprintf(fmt, ap);
+	return v;
+}
+
 struct tval *
 tval_strf(const char *fmt, ...)
 {
-	struct tval *v = S_tval_new(TVAL_STR);
-	struct buf b;
+	struct tval *v;
 	va_list ap;
 
-	buf_init(&b);
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	v = S_tval_vstrf(fmt, ap);
 	va_end(ap);
-	buf_putc(&b, '\0');	/* make sure data is allocated */
-	v->s = buf_take(&b, NULL);
 	return v;
 }
 
@@ -116,15 +121,11 @@ tval_set_str(struct tval *map, const char *key, const char *s)
 void
 tval_set_strf(struct tval *map, const char *key, const char *fmt, ...)
 {
-	struct buf b;
 	va_list ap;
 
-	buf_init(&b);
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	tval_set(map, key, S_tval_vstrf(fmt, ap));
 	va_end(ap);
-	tval_set(map, key, tval_str(b.data != NULL ? b.data : ""));
-	buf_free(&b);
 }
 
 void
@@ -269,6 +270,10 @@ struct tmpl {
 	struct tnode root;
 	char **names;			/* owned file names that srcpos borrows */
 	size_t nnames;
+	/* Partials compile in place, so a partial that includes another ten
+	 * times, eight levels down, is 10^8 copies: both are bounded. */
+	size_t npartials;		/* partial inclusions so far */
+	size_t nbytes;			/* source bytes compiled so far */
 };
 
 static struct tnode *
@@ -637,7 +642,20 @@ S_partial(struct parser *p, struct tnode *parent, const struct srcpos *pos,
 		free(path);
 		return -1;
 	}
+	if (++p->t->npartials > TMPL_MAX_PARTIALS) {
+		diag_error(pos, "more than %d partial inclusions in one template",
+		    TMPL_MAX_PARTIALS);
+		free(path);
+		return -1;
+	}
 	if (util_read_file(path, &text, &len) != 0) {
+		free(path);
+		return -1;
+	}
+	if ((p->t->nbytes += len) > TMPL_MAX_OUTPUT) {
+		diag_error(pos, "the template and its partials come to more than %d bytes",
+		    TMPL_MAX_OUTPUT);
+		free(text);
 		free(path);
 		return -1;
 	}
@@ -896,6 +914,10 @@ tmpl_load(const char *dir, const char *name)
 struct scopes {
 	const struct tval *v[S_MAX_SCOPES];
 	size_t n;
+	/* Work done so far: nested sections over lists multiply (a list of 3
+	 * nested 64 deep is 3^64 passes), so the render has a budget. */
+	size_t steps;
+	size_t start;			/* out->len when the render began */
 };
 
 static const struct tval *
@@ -919,6 +941,12 @@ S_render(const struct tnode *nd, struct scopes *sc, struct buf *out)
 {
 	size_t i;
 
+	if (++sc->steps > TMPL_MAX_STEPS || out->len - sc->start > TMPL_MAX_OUTPUT) {
+		diag_error(&nd->pos, "the page is too big to render (more than %d "
+		    "template steps or %d bytes: sections over lists nest too deep)",
+		    TMPL_MAX_STEPS, TMPL_MAX_OUTPUT);
+		return -1;
+	}
 	switch (nd->kind) {
 	case TN_TEXT:
 		buf_put(out, nd->text, nd->len);
@@ -992,6 +1020,8 @@ tmpl_render(const struct tmpl *t, const struct tval *ctx, struct buf *out)
 	struct scopes sc;
 
 	sc.n = 0;
+	sc.steps = 0;
+	sc.start = out->len;
 	if (ctx != NULL)
 		sc.v[sc.n++] = ctx;
 	return S_render(&t->root, &sc, out);
