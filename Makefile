@@ -24,7 +24,7 @@ B          ?= build
 SANFLAGS   :=
 endif
 
-PKGS       := cairo pangocairo libcmark-gfm yaml-0.1
+PKGS       := cairo pangocairo libcmark-gfm yaml-0.1 libpng zlib
 TESTPKGS   := check
 ifeq ($(origin CC),default)
 CC         := cc

@@ -17,9 +17,9 @@
  *       RUNS timed passes.  Expansion and figure building happen before
  *       the clock starts.
  *   stages png RUNS DATA LESSONS
- *       The 2x PNG of every figure the lessons draw, encoded by cairo
- *       (what chart_png does) and by libpng directly with other filter and
- *       zlib settings: time and bytes per encoder, to size the biggest
+ *       The 2x PNG of every figure the lessons draw, encoded by cairo's
+ *       writer (what chart_png used before) and by chart_png_encode with
+ *       several filter and zlib settings (chart_png's among them): time and bytes per encoder, to size the biggest
  *       hot spot of a cold build (see bench/RESULTS.md).
  *
  * Output: "cold S" (the warm-up pass), then one "run S" line per timed
@@ -362,71 +362,9 @@ S_cmd_pdf(int argc, char *argv[])
 
 /* ---- PNG encoders ---- */
 
-static void
-S_png_write(png_structp p, png_bytep data, size_t len)
-{
-	buf_put(png_get_io_ptr(p), (const char *)data, len);
-}
-
-static void
-S_png_flush(png_structp p)
-{
-	(void)p;
-}
-
-/*
- * Encodes an ARGB32 surface as 8-bit RGBA with libpng: `filters` is a
- * PNG_FILTER_* mask, `level` the zlib level.  Un-premultiplies as cairo
- * does (the charts are opaque, so this is a copy in practice).
- */
-static int
-S_png_encode(cairo_surface_t *sf, int filters, int level, int strategy, struct buf *out)
-{
-	int w = cairo_image_surface_get_width(sf), h = cairo_image_surface_get_height(sf);
-	int stride = cairo_image_surface_get_stride(sf), x, y;
-	const unsigned char *src = cairo_image_surface_get_data(sf);
-	unsigned char *row = xmalloc((size_t)w * 4);
-	png_structp p;
-	png_infop info;
-
-	p = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-	info = png_create_info_struct(p);
-	if (setjmp(png_jmpbuf(p))) {
-		png_destroy_write_struct(&p, &info);
-		free(row);
-		return -1;
-	}
-	png_set_write_fn(p, out, S_png_write, S_png_flush);
-	png_set_IHDR(p, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB_ALPHA,
-	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-	png_set_filter(p, 0, filters);
-	png_set_compression_level(p, level);
-	png_set_compression_strategy(p, strategy);
-	png_write_info(p, info);
-	for (y = 0; y < h; y++) {
-		const uint32_t *px = (const uint32_t *)(const void *)(src + (size_t)y * (size_t)stride);
-
-		for (x = 0; x < w; x++) {
-			uint32_t v = px[x];
-			unsigned a = v >> 24, r = (v >> 16) & 0xff, g = (v >> 8) & 0xff, b = v & 0xff;
-
-			if (a != 0 && a != 255) {
-				r = (r * 255 + a / 2) / a;
-				g = (g * 255 + a / 2) / a;
-				b = (b * 255 + a / 2) / a;
-			}
-			row[4 * x] = (unsigned char)r;
-			row[4 * x + 1] = (unsigned char)g;
-			row[4 * x + 2] = (unsigned char)b;
-			row[4 * x + 3] = (unsigned char)a;
-		}
-		png_write_row(p, row);
-	}
-	png_write_end(p, info);
-	png_destroy_write_struct(&p, &info);
-	free(row);
-	return 0;
-}
+/* The libpng rows use chart_png_encode(), the library's own encoder
+ * (chart_png calls it with CHART_PNG_FILTERS and CHART_PNG_LEVEL), with
+ * other filter and zlib settings. */
 
 static cairo_status_t
 S_cairo_write(void *closure, const unsigned char *data, unsigned int len)
@@ -442,7 +380,7 @@ S_cmd_png(int argc, char *argv[])
 		const char *name;
 		int filters, level, strategy;	/* filters < 0: cairo's own writer */
 	} enc[] = {
-		{ "cairo_surface_write_to_png (chart_png today)", -1, 0, 0 },
+		{ "cairo_surface_write_to_png (chart_png before 2026-11-30)", -1, 0, 0 },
 		{ "libpng all filters, zlib 6 (= cairo's settings)", PNG_ALL_FILTERS, 6, Z_DEFAULT_STRATEGY },
 		{ "libpng filter none, zlib 6", PNG_FILTER_NONE, 6, Z_DEFAULT_STRATEGY },
 		{ "libpng filter sub, zlib 6", PNG_FILTER_SUB, 6, Z_DEFAULT_STRATEGY },
@@ -451,7 +389,7 @@ S_cmd_png(int argc, char *argv[])
 		{ "libpng filter up, zlib 1", PNG_FILTER_UP, 1, Z_DEFAULT_STRATEGY },
 		{ "libpng filter none, zlib 1", PNG_FILTER_NONE, 1, Z_DEFAULT_STRATEGY },
 		{ "libpng filter none, zlib 2", PNG_FILTER_NONE, 2, Z_DEFAULT_STRATEGY },
-		{ "libpng filter none, zlib 3", PNG_FILTER_NONE, 3, Z_DEFAULT_STRATEGY },
+		{ "libpng filter none, zlib 3 (chart_png)", PNG_FILTER_NONE, 3, Z_DEFAULT_STRATEGY },
 		{ "libpng filter none, zlib 4", PNG_FILTER_NONE, 4, Z_DEFAULT_STRATEGY },
 		{ "libpng filter up, zlib 6 rle", PNG_FILTER_UP, 6, Z_RLE },
 	};
@@ -497,7 +435,8 @@ S_cmd_png(int argc, char *argv[])
 				if (enc[e].filters < 0)
 					cairo_surface_write_to_png_stream(sf[i], S_cairo_write, &out);
 				else
-					S_png_encode(sf[i], enc[e].filters, enc[e].level, enc[e].strategy, &out);
+					chart_png_encode(sf[i], enc[e].filters, enc[e].level, enc[e].strategy,
+					    NULL, &out);
 				bytes += out.len;
 				buf_free(&out);
 			}

@@ -210,8 +210,30 @@ void chart_draw_style(cairo_t *cr, const struct chart_fig *f,
  * out, with ids numbered independently of earlier renderings and prefixed
  * by the figure name (safe to inline several on one page). 0 or -1. */
 int chart_svg(const struct chart_fig *f, struct buf *out);
-/* A PNG of the figure at scale pixels per point (2: 1280x800). 0 or -1. */
+/* A PNG of the figure at scale pixels per point (2: 1280x800), 8-bit
+ * RGBA, encoded by chart_png_encode() with CHART_PNG_FILTERS and
+ * CHART_PNG_LEVEL, with a tEXt "Software" chunk holding
+ * chart_png_renderer().  0 or -1. */
 int chart_png(const struct chart_fig *f, double scale, struct buf *out);
+/* The charts are flat colours with antialiased edges: PNG's row filters
+ * cost more than they save, and zlib level 3 is within 1 % of level 6's
+ * size at half its time (bench/RESULTS.md). */
+#define CHART_PNG_FILTERS 0x08		/* PNG_FILTER_NONE */
+#define CHART_PNG_LEVEL 3
+/* Encodes an ARGB32 image surface (borrowed; flushed here) as an 8-bit
+ * RGBA PNG appended to out: png_filters a libpng PNG_FILTER_* mask,
+ * zlib_level 0..9, zlib_strategy a zlib Z_* strategy, software the text
+ * of a tEXt "Software" chunk or NULL.  Colours are un-premultiplied as
+ * cairo's own writer does.  Deterministic for a given libpng and zlib.
+ * 0, or -1 (out unchanged) when the surface is not ARGB32 or libpng
+ * fails. */
+int chart_png_encode(cairo_surface_t *sf, int png_filters, int zlib_level,
+    int zlib_strategy, const char *software, struct buf *out);
+/* What decides a PNG's bytes besides the drawing: "inferbook VERSION
+ * chart-png/REV (cairo V, libpng V, zlib V)" (a static string).  A build
+ * may reuse an earlier PNG only when its SVG is byte-identical and the
+ * PNG carries this exact string. */
+const char *chart_png_renderer(void);
 /* The data behind the figure: "series,<x key>,<y key>[,label]" rows (the
  * label column when bars or points carry text). */
 void chart_csv(const struct chart_fig *f, struct buf *out);

@@ -12,7 +12,8 @@ set -u
 mode=${1:-build}
 
 build_pkgs=(pkg-config libcairo2-dev libpango1.0-dev libcmark-gfm-dev
-            libcmark-gfm-extensions-dev libyaml-dev fontconfig fonts-dejavu-core)
+            libcmark-gfm-extensions-dev libyaml-dev libpng-dev zlib1g-dev fontconfig
+            fonts-dejavu-core)
 test_pkgs=(check tidy poppler-utils chromium)
 
 missing=()
@@ -27,6 +28,8 @@ else
 	have_pc libcmark-gfm || missing+=(libcmark-gfm-dev)
 	[ -e /usr/include/cmark-gfm-core-extensions.h ] || missing+=(libcmark-gfm-extensions-dev)
 	have_pc yaml-0.1 || missing+=(libyaml-dev)
+	have_pc libpng || missing+=(libpng-dev)
+	have_pc zlib || missing+=(zlib1g-dev)
 	have_cmd fc-list || missing+=(fontconfig)
 	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 fi

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <check.h>
+#include <zlib.h>
 
 #include "chart.h"
 #include "util.h"
@@ -262,6 +263,104 @@ START_TEST(test_synthetic_svg_png_structure)
 	ck_assert_ptr_nonnull(strstr(svg.data, "id=\"synthetic-1\""));
 	ck_assert_ptr_null(strstr(svg.data, "id=\"surface"));
 	buf_free(&svg);
+	buf_free(&png);
+	chart_fig_free(f);
+}
+END_TEST
+
+/* The chunk of type `type` in a PNG: its data and length, or NULL. */
+static const unsigned char *
+S_png_chunk(const struct buf *b, const char *type, uint32_t *len)
+{
+	const unsigned char *p = (const unsigned char *)b->data + 8;
+	const unsigned char *end = (const unsigned char *)b->data + b->len;
+
+	while (p + 12 <= end) {
+		uint32_t n = S_be32(p);
+		if (memcmp(p + 4, type, 4) == 0) {
+			*len = n;
+			return p + 8;
+		}
+		p += 12 + (size_t)n;
+	}
+	return NULL;
+}
+
+START_TEST(test_png_encode_unpremultiplies_without_filters)
+{
+	/* Opaque red, red at half alpha (premultiplied 0x40), transparent. */
+	cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 3, 2);
+	uint32_t *px;
+	struct buf b;
+	const unsigned char *c;
+	unsigned char raw[64];
+	uLongf rawlen = sizeof(raw);
+	uint32_t n;
+	static const unsigned char want[] = {
+		0, 0xff, 0, 0, 0xff, 0x80, 0, 0, 0x80, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x20, 0x30, 0xff,
+	};
+
+	cairo_surface_flush(sf);
+	px = (uint32_t *)(void *)cairo_image_surface_get_data(sf);
+	px[0] = 0xffff0000u;
+	px[1] = 0x80400000u;
+	px[2] = 0;
+	px = (uint32_t *)(void *)(cairo_image_surface_get_data(sf) + cairo_image_surface_get_stride(sf));
+	px[0] = px[1] = 0;
+	px[2] = 0xff102030u;
+	cairo_surface_mark_dirty(sf);
+	buf_init(&b);
+	ck_assert_int_eq(chart_png_encode(sf, CHART_PNG_FILTERS, CHART_PNG_LEVEL, Z_DEFAULT_STRATEGY,
+	    "made here", &b), 0);
+	ck_assert_int_eq(memcmp(b.data, "\x89PNG\r\n\x1a\n", 8), 0);
+	c = S_png_chunk(&b, "IHDR", &n);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(n, 13);
+	ck_assert_uint_eq(S_be32(c), 3);
+	ck_assert_uint_eq(S_be32(c + 4), 2);
+	ck_assert_uint_eq(c[8], 8);		/* bits per sample */
+	ck_assert_uint_eq(c[9], 6);		/* RGBA */
+	c = S_png_chunk(&b, "tEXt", &n);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(n, 18);
+	ck_assert_int_eq(memcmp(c, "Software\0made here", 18), 0);
+	/* Each row: filter type 0 (none), then R G B A straight. */
+	c = S_png_chunk(&b, "IDAT", &n);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(uncompress(raw, &rawlen, c, n), Z_OK);
+	ck_assert_uint_eq(rawlen, sizeof(want));
+	ck_assert_int_eq(memcmp(raw, want, sizeof(want)), 0);
+	/* Not an ARGB32 image: -1 and nothing appended. */
+	cairo_surface_destroy(sf);
+	sf = cairo_image_surface_create(CAIRO_FORMAT_A8, 3, 2);
+	n = (uint32_t)b.len;
+	ck_assert_int_eq(chart_png_encode(sf, CHART_PNG_FILTERS, 3, Z_DEFAULT_STRATEGY, NULL, &b), -1);
+	ck_assert_uint_eq(b.len, n);
+	cairo_surface_destroy(sf);
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_png_names_its_renderer)
+{
+	struct chart_fig *f = S_synthetic("synthetic");
+	const char *r = chart_png_renderer();
+	const unsigned char *c;
+	struct buf png;
+	uint32_t n;
+
+	ck_assert_int_eq(strncmp(r, "inferbook ", 10), 0);
+	ck_assert_ptr_nonnull(strstr(r, " chart-png/"));
+	ck_assert_ptr_nonnull(strstr(r, "(cairo "));
+	ck_assert_ptr_eq(chart_png_renderer(), r);
+	buf_init(&png);
+	ck_assert_int_eq(chart_png(f, 1, &png), 0);
+	c = S_png_chunk(&png, "tEXt", &n);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(n, 9 + strlen(r));
+	ck_assert_int_eq(memcmp(c, "Software", 9), 0);
+	ck_assert_int_eq(memcmp(c + 9, r, strlen(r)), 0);
 	buf_free(&png);
 	chart_fig_free(f);
 }
@@ -816,6 +915,8 @@ chart_suite(void)
 	tcase_add_test(tc, test_ticks_log_decades_and_short_spans);
 	tcase_add_test(tc, test_synthetic_svg_png_structure);
 	tcase_add_test(tc, test_svg_independent_of_render_order);
+	tcase_add_test(tc, test_png_encode_unpremultiplies_without_filters);
+	tcase_add_test(tc, test_png_names_its_renderer);
 	tcase_add_test(tc, test_dump_and_csv_of_synthetic);
 	tcase_add_test(tc, test_bar_chart_categories_csv);
 	suite_add_tcase(s, tc);
