@@ -45,6 +45,11 @@ char *buf_take(struct buf *b, size_t *len);
  * than UTIL_MAX_FILE_BYTES, read error).  The caller frees *data. */
 int util_read_file(const char *path, char **data, size_t *len);
 
+/* Levenshtein distance between a and b (insertions, deletions and
+ * substitutions of bytes), for "did you mean" suggestions.  Time is
+ * O(strlen(a) * strlen(b)): callers bound the lengths. */
+size_t util_edit_distance(const char *a, const char *b);
+
 /* Formats a double in the C locale with "%.*g" semantics regardless of
  * LC_ALL (outputs must not depend on the user's locale). */
 void util_fmt_g(char *out, size_t outsz, int prec, double v);

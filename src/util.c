@@ -242,6 +242,34 @@ util_read_file(const char *path, char **data, size_t *len)
 	return 0;
 }
 
+size_t
+util_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, r;
+
+	/* One row of the table, reused: O(lb) memory. */
+	row = xreallocarray(NULL, lb + 1, sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			r = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < r)
+				r = row[j] + 1;
+			if (row[j - 1] + 1 < r)
+				r = row[j - 1] + 1;
+			row[j] = r;
+			prev = tmp;
+		}
+	}
+	r = row[lb];
+	free(row);
+	return r;
+}
+
 void
 util_fmt_g(char *out, size_t outsz, int prec, double v)
 {

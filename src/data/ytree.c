@@ -613,36 +613,6 @@ S_is_date(const char *s)
 	return day >= 1 && day <= 31;
 }
 
-/* Edit distance, to suggest the field a typo meant.  Keys are short; the
- * table is bounded. */
-static size_t
-S_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[64], prev, tmp;
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t best = prev + (a[i - 1] != b[j - 1]);
-
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 static void
 S_unknown_key(const struct ynode *key, const struct yfield *fields, const char *what)
 {
@@ -654,7 +624,9 @@ S_unknown_key(const struct ynode *key, const struct yfield *fields, const char *
 	for (f = fields; f->key != NULL; f++) {
 		size_t lk = strlen(key->value), lf = strlen(f->key);
 
-		d = S_distance(key->value, f->key);
+		/* Keys are short; a long one is no typo of a field name, and
+		 * skipping it bounds the work. */
+		d = lk >= 63 || lf >= 63 ? 99 : util_edit_distance(key->value, f->key);
 		if (2 * d >= (lk < lf ? lk : lf))
 			d = 99;
 		if (d == 99 && lf >= 3 && lk > lf && strncmp(key->value, f->key, lf) == 0)

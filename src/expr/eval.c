@@ -262,33 +262,6 @@ S_sig(double v, char *out, size_t outsz)
 	out[o] = '\0';
 }
 
-static size_t
-S_lev(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, r;
-
-	row = xcalloc(lb + 1, sizeof *row);
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			r = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < r)
-				r = row[j] + 1;
-			if (row[j - 1] + 1 < r)
-				r = row[j - 1] + 1;
-			row[j] = r;
-			prev = tmp;
-		}
-	}
-	r = row[lb];
-	free(row);
-	return r;
-}
-
 /* The closest known name within a small edit distance, or NULL. */
 static const char *
 S_suggest(const char *name)
@@ -302,17 +275,17 @@ S_suggest(const char *name)
 		limit = 2;
 	q = calc_quantities(&n);
 	for (i = 0; i < n; i++)
-		if ((d = S_lev(name, q[i].name)) < bestd) {
+		if ((d = util_edit_distance(name, q[i].name)) < bestd) {
 			bestd = d;
 			best = q[i].name;
 		}
 	for (i = 0; S_inputs[i].name != NULL; i++)
-		if ((d = S_lev(name, S_inputs[i].name)) < bestd) {
+		if ((d = util_edit_distance(name, S_inputs[i].name)) < bestd) {
 			bestd = d;
 			best = S_inputs[i].name;
 		}
 	for (i = 0; S_strings[i] != NULL; i++)
-		if ((d = S_lev(name, S_strings[i])) < bestd) {
+		if ((d = util_edit_distance(name, S_strings[i])) < bestd) {
 			bestd = d;
 			best = S_strings[i];
 		}
