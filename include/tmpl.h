@@ -25,11 +25,16 @@
  *
  * Failure.  Compile errors (unterminated or empty tag, bad name, unknown
  * filter, unclosed or mismatched section, unknown partial, partial nesting
- * deeper than TMPL_MAX_DEPTH, a tag in an unsafe place) are printed through
- * diag as "templates/page.html:LINE:COL: error: ..." and the loader returns
- * NULL.  At render time a plain {{name}} that resolves to nothing, or to a
- * list or map, is an error at the tag's position, and tmpl_render returns
- * -1 (the output buffer then holds a partial page the caller discards).
+ * deeper than TMPL_MAX_DEPTH, more than TMPL_MAX_PARTIALS inclusions or
+ * TMPL_MAX_OUTPUT bytes of source with partials, a tag in an unsafe place)
+ * are printed through diag as "templates/page.html:LINE:COL: error: ..."
+ * and the loader returns NULL.  At render time a plain {{name}} that
+ * resolves to nothing, or to a list or map, is an error at the tag's
+ * position, and tmpl_render returns -1 (the output buffer then holds a
+ * partial page the caller discards).
+ * So is a render that exceeds TMPL_MAX_STEPS node visits or writes more
+ * than TMPL_MAX_OUTPUT bytes: sections over lists nested k deep repeat
+ * their body n^k times, and a page must not take hours or gigabytes.
  */
 #ifndef INFERBOOK_TMPL_H
 #define INFERBOOK_TMPL_H
@@ -39,6 +44,10 @@
 
 #define TMPL_MAX_DEPTH 16		/* nested partials */
 #define TMPL_MAX_NAME 64		/* bytes of one name part */
+#define TMPL_MAX_PARTIALS 10000	/* partial inclusions in one template */
+#define TMPL_MAX_STEPS 2000000	/* template nodes visited by one render (the
+				 * biggest real page, derivations, takes ~41,000) */
+#define TMPL_MAX_OUTPUT (64 * 1024 * 1024)	/* bytes one render may write */
 
 /* ---- the value tree ---- */
 

@@ -918,6 +918,7 @@ struct scopes {
 	 * nested 64 deep is 3^64 passes), so the render has a budget. */
 	size_t steps;
 	size_t start;			/* out->len when the render began */
+	const struct tnode *sec;	/* innermost section (for the error) */
 };
 
 static const struct tval *
@@ -942,8 +943,9 @@ S_render(const struct tnode *nd, struct scopes *sc, struct buf *out)
 	size_t i;
 
 	if (++sc->steps > TMPL_MAX_STEPS || out->len - sc->start > TMPL_MAX_OUTPUT) {
-		diag_error(&nd->pos, "the page is too big to render (more than %d "
-		    "template steps or %d bytes: sections over lists nest too deep)",
+		diag_error(sc->sec != NULL ? &sc->sec->pos : &nd->pos,
+		    "the page is too big to render (more than %d template steps "
+		    "or %d bytes: sections over lists nest too deep)",
 		    TMPL_MAX_STEPS, TMPL_MAX_OUTPUT);
 		return -1;
 	}
@@ -994,6 +996,7 @@ S_render(const struct tnode *nd, struct scopes *sc, struct buf *out)
 			return -1;
 		}
 		nitems = v->kind == TVAL_LIST ? v->n : 1;
+		sc->sec = nd;
 		for (k = 0; k < nitems; k++) {
 			sc->v[sc->n++] = v->kind == TVAL_LIST ? v->items[k] : v;
 			for (i = 0; i < nd->nkids; i++)
@@ -1022,6 +1025,7 @@ tmpl_render(const struct tmpl *t, const struct tval *ctx, struct buf *out)
 	sc.n = 0;
 	sc.steps = 0;
 	sc.start = out->len;
+	sc.sec = NULL;
 	if (ctx != NULL)
 		sc.v[sc.n++] = ctx;
 	return S_render(&t->root, &sc, out);
