@@ -94,12 +94,23 @@ S_idcmp(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* ids[i] may be NULL (the entry failed earlier). */
+/* The id of entries[i] in an array of `size`-byte structs whose char *id
+ * sits at `id_off`; NULL when the entry failed to load (it was cleared). */
+static const char *
+S_entry_id(const void *entries, size_t size, size_t id_off, size_t i)
+{
+	return *(char *const *)(const void *)((const char *)entries + i * size + id_off);
+}
+
+/* Reports every repeated id among the file's loaded entries, at the id's
+ * own node (root->items[i] is entries[i]'s mapping). */
 static int
-S_check_dup_ids(char *const *ids, const struct srcpos *pos, size_t n)
+S_check_dup_ids(const struct ynode *root, const void *entries, size_t size, size_t id_off)
 {
 	struct S_idref *refs;
-	size_t *first, i, m = 0, head;
+	size_t *first, i, m = 0, head, n = root->n;
+	const struct srcpos *p, *fp;
+	const char *id;
 	int bad = 0;
 
 	if (n < 2)
@@ -108,8 +119,8 @@ S_check_dup_ids(char *const *ids, const struct srcpos *pos, size_t n)
 	first = xreallocarray(NULL, n, sizeof(*first));
 	for (i = 0; i < n; i++) {
 		first[i] = i;
-		if (ids[i] != NULL) {
-			refs[m].id = ids[i];
+		if ((id = S_entry_id(entries, size, id_off, i)) != NULL) {
+			refs[m].id = id;
 			refs[m++].idx = i;
 		}
 	}
@@ -120,10 +131,13 @@ S_check_dup_ids(char *const *ids, const struct srcpos *pos, size_t n)
 		else
 			head = i;
 	}
+	/* An entry with an id loaded cleanly, so its "id" node exists. */
 	for (i = 0; i < n; i++)
 		if (first[i] != i) {
-			diag_error(&pos[i], "duplicate id '%s' (first used at line %u)", ids[i],
-			    pos[first[i]].line);
+			p = &ytree_get(root->items[i], "id")->pos;
+			fp = &ytree_get(root->items[first[i]], "id")->pos;
+			diag_error(p, "duplicate id '%s' (first used at line %u)",
+			    S_entry_id(entries, size, id_off, i), fp->line);
 			bad = 1;
 		}
 	free(refs);
@@ -565,8 +579,6 @@ static int
 S_load_hw_file(struct data_set *set)
 {
 	struct ynode *root;
-	char **ids;
-	struct srcpos *pos;
 	size_t i;
 	int bad = 0;
 
@@ -574,18 +586,12 @@ S_load_hw_file(struct data_set *set)
 		return -1;
 	set->hw = xcalloc(root->n, sizeof(*set->hw));
 	set->nhw = root->n;
-	ids = xcalloc(root->n, sizeof(*ids));
-	pos = xcalloc(root->n, sizeof(*pos));
-	for (i = 0; i < root->n; i++) {
+	for (i = 0; i < root->n; i++)
 		if (S_load_hw(root->items[i], &set->hw[i]) == -1)
 			bad = 1;
-		ids[i] = set->hw[i].id;
-		pos[i] = set->hw[i].fpos[DATA_HW_ID];
-	}
-	if (S_check_dup_ids(ids, pos, root->n) == -1)
+	if (S_check_dup_ids(root, set->hw, sizeof(*set->hw),
+	    offsetof(struct data_hw, id)) == -1)
 		bad = 1;
-	free(ids);
-	free(pos);
 	ytree_free(root);
 	return bad ? -1 : 0;
 }
@@ -594,8 +600,6 @@ static int
 S_load_model_file(struct data_set *set)
 {
 	struct ynode *root;
-	char **ids;
-	struct srcpos *pos;
 	size_t i;
 	int bad = 0;
 
@@ -603,18 +607,12 @@ S_load_model_file(struct data_set *set)
 		return -1;
 	set->models = xcalloc(root->n, sizeof(*set->models));
 	set->nmodels = root->n;
-	ids = xcalloc(root->n, sizeof(*ids));
-	pos = xcalloc(root->n, sizeof(*pos));
-	for (i = 0; i < root->n; i++) {
+	for (i = 0; i < root->n; i++)
 		if (S_load_model(root->items[i], &set->models[i]) == -1)
 			bad = 1;
-		ids[i] = set->models[i].id;
-		pos[i] = set->models[i].fpos[DATA_M_ID];
-	}
-	if (S_check_dup_ids(ids, pos, root->n) == -1)
+	if (S_check_dup_ids(root, set->models, sizeof(*set->models),
+	    offsetof(struct data_model, id)) == -1)
 		bad = 1;
-	free(ids);
-	free(pos);
 	ytree_free(root);
 	return bad ? -1 : 0;
 }
@@ -623,9 +621,6 @@ static int
 S_load_price_file(struct data_set *set)
 {
 	struct ynode *root;
-	const struct ynode *idn;
-	char **ids;
-	struct srcpos *pos;
 	struct stat st;
 	size_t i;
 	int bad = 0;
@@ -638,21 +633,14 @@ S_load_price_file(struct data_set *set)
 		return -1;
 	if (root == NULL)
 		return 0;
-	set->prices = xcalloc(root->n ? root->n : 1, sizeof(*set->prices));
+	set->prices = xcalloc(root->n, sizeof(*set->prices));
 	set->nprices = root->n;
-	ids = xcalloc(root->n ? root->n : 1, sizeof(*ids));
-	pos = xcalloc(root->n ? root->n : 1, sizeof(*pos));
-	for (i = 0; i < root->n; i++) {
+	for (i = 0; i < root->n; i++)
 		if (S_load_price(root->items[i], &set->prices[i]) == -1)
 			bad = 1;
-		ids[i] = set->prices[i].id;
-		if ((idn = ytree_get(root->items[i], "id")) != NULL)
-			pos[i] = idn->pos;
-	}
-	if (S_check_dup_ids(ids, pos, root->n) == -1)
+	if (S_check_dup_ids(root, set->prices, sizeof(*set->prices),
+	    offsetof(struct data_price, id)) == -1)
 		bad = 1;
-	free(ids);
-	free(pos);
 	ytree_free(root);
 	return bad ? -1 : 0;
 }
