@@ -106,46 +106,86 @@ S_json_str(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
+/* One JSON or CSV value: a string (str != NULL) or a number.  JSON quotes
+ * strings and writes null; CSV writes strings as they are (ids and
+ * precision names need no quoting) and leaves a null field empty. */
+static void
+S_value(struct buf *b, int csv, const char *str, double num)
+{
+	if (str != NULL) {
+		if (csv)
+			buf_puts(b, str);
+		else
+			S_json_str(b, str);
+	} else if (!csv || !calc_is_null(num))
+		S_json_num(b, num);
+}
+
+/* The scenario as run, echoed before the quantities: names and order are
+ * the fixed interface of CALC.md. */
+#define S_NSETTINGS 13
+struct S_setting {
+	const char *name;
+	const char *str;		/* a string setting; NULL: num */
+	double num;
+};
+
+static void
+S_settings(const struct calc_opts *o, const struct calc_scenario *s,
+    struct S_setting out[S_NSETTINGS])
+{
+	const struct S_setting v[S_NSETTINGS] = {
+		{ "model", o->model, 0 },
+		{ "hardware", o->hardware, 0 },
+		{ "chips", NULL, s->chips },
+		{ "batch", NULL, s->batch },
+		{ "context", NULL, s->context },
+		{ "prompt", NULL, s->prompt },
+		{ "weights", calc_prec_name(s->w), 0 },
+		{ "kv", calc_prec_name(s->kv), 0 },
+		{ "compute", calc_prec_name(s->c), 0 },
+		{ "mbu", NULL, s->mbu },
+		{ "mfu", NULL, s->mfu },
+		{ "link_latency_s", NULL, s->link_latency_s },
+		{ "price_ratio", NULL, s->price_ratio },
+	};
+
+	memcpy(out, v, sizeof(v));
+}
+
+/* One calc quantity's value (the bound is a string, fits a boolean). */
+static void
+S_quantity(struct buf *b, int csv, const struct calc_quantity *q,
+    const struct calc_result *r)
+{
+	double v = calc_result_get(r, q);
+
+	if (q->unit == CALC_U_ENUM)
+		S_value(b, csv, calc_bound_name(r->bound), 0);
+	else if (q->unit == CALC_U_BOOL)
+		buf_puts(b, v != 0 ? "true" : "false");
+	else
+		S_value(b, csv, NULL, v);
+}
+
 static void
 S_write_json(struct buf *b, const struct calc_opts *o, const struct calc_scenario *s,
     const struct calc_result *r)
 {
+	struct S_setting set[S_NSETTINGS];
 	const struct calc_quantity *q;
 	size_t i, n;
 
-	buf_puts(b, "{\n  \"model\": ");
-	S_json_str(b, o->model);
-	buf_puts(b, ",\n  \"hardware\": ");
-	S_json_str(b, o->hardware);
-	buf_puts(b, ",\n  \"chips\": ");
-	S_json_num(b, s->chips);
-	buf_puts(b, ",\n  \"batch\": ");
-	S_json_num(b, s->batch);
-	buf_puts(b, ",\n  \"context\": ");
-	S_json_num(b, s->context);
-	buf_puts(b, ",\n  \"prompt\": ");
-	S_json_num(b, s->prompt);
-	buf_printf(b, ",\n  \"weights\": \"%s\",\n  \"kv\": \"%s\",\n  \"compute\": \"%s\"",
-	    calc_prec_name(s->w), calc_prec_name(s->kv), calc_prec_name(s->c));
-	buf_puts(b, ",\n  \"mbu\": ");
-	S_json_num(b, s->mbu);
-	buf_puts(b, ",\n  \"mfu\": ");
-	S_json_num(b, s->mfu);
-	buf_puts(b, ",\n  \"link_latency_s\": ");
-	S_json_num(b, s->link_latency_s);
-	buf_puts(b, ",\n  \"price_ratio\": ");
-	S_json_num(b, s->price_ratio);
+	S_settings(o, s, set);
+	buf_putc(b, '{');
+	for (i = 0; i < S_NSETTINGS; i++) {
+		buf_printf(b, "%s\n  \"%s\": ", i > 0 ? "," : "", set[i].name);
+		S_value(b, 0, set[i].str, set[i].num);
+	}
 	q = calc_quantities(&n);
 	for (i = 0; i < n; i++) {
-		double v = calc_result_get(r, &q[i]);
-
 		buf_printf(b, ",\n  \"%s\": ", q[i].name);
-		if (q[i].unit == CALC_U_ENUM)
-			S_json_str(b, calc_bound_name(r->bound));
-		else if (q[i].unit == CALC_U_BOOL)
-			buf_puts(b, v != 0 ? "true" : "false");
-		else
-			S_json_num(b, v);
+		S_quantity(b, 0, &q[i], r);
 	}
 	buf_puts(b, "\n}\n");
 }
@@ -154,42 +194,25 @@ static void
 S_write_csv(struct buf *b, const struct calc_opts *o, const struct calc_scenario *s,
     const struct calc_result *r)
 {
+	struct S_setting set[S_NSETTINGS];
 	const struct calc_quantity *q;
 	size_t i, n;
 
+	S_settings(o, s, set);
 	q = calc_quantities(&n);
-	buf_puts(b, "model,hardware,chips,batch,context,prompt,weights,kv,compute,mbu,mfu,"
-	    "link_latency_s,price_ratio");
+	for (i = 0; i < S_NSETTINGS; i++)
+		buf_printf(b, "%s%s", i > 0 ? "," : "", set[i].name);
 	for (i = 0; i < n; i++)
 		buf_printf(b, ",%s", q[i].name);
-	buf_printf(b, "\n%s,%s,", o->model, o->hardware);
-	S_json_num(b, s->chips);
-	buf_putc(b, ',');
-	S_json_num(b, s->batch);
-	buf_putc(b, ',');
-	S_json_num(b, s->context);
-	buf_putc(b, ',');
-	S_json_num(b, s->prompt);
-	buf_printf(b, ",%s,%s,%s,", calc_prec_name(s->w), calc_prec_name(s->kv),
-	    calc_prec_name(s->c));
-	S_json_num(b, s->mbu);
-	buf_putc(b, ',');
-	S_json_num(b, s->mfu);
-	buf_putc(b, ',');
-	S_json_num(b, s->link_latency_s);
-	buf_putc(b, ',');
-	if (!calc_is_null(s->price_ratio))
-		S_json_num(b, s->price_ratio);
+	buf_putc(b, '\n');
+	for (i = 0; i < S_NSETTINGS; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		S_value(b, 1, set[i].str, set[i].num);
+	}
 	for (i = 0; i < n; i++) {
-		double v = calc_result_get(r, &q[i]);
-
 		buf_putc(b, ',');
-		if (q[i].unit == CALC_U_ENUM)
-			buf_puts(b, calc_bound_name(r->bound));
-		else if (q[i].unit == CALC_U_BOOL)
-			buf_puts(b, v != 0 ? "true" : "false");
-		else if (!calc_is_null(v))
-			S_json_num(b, v);
+		S_quantity(b, 1, &q[i], r);
 	}
 	buf_putc(b, '\n');
 }
@@ -224,6 +247,16 @@ S_row(struct buf *b, const char *label, const char *value, const char *note)
 	buf_printf(b, "  %-34s %14s%s%s\n", label, value, note ? "   " : "", note ? note : "");
 }
 
+/* A row whose value is a quantity with an SI prefix (S_si). */
+static void
+S_row_si(struct buf *b, const char *label, double v, const char *unit, const char *note)
+{
+	char text[64];
+
+	S_si(text, sizeof(text), v, unit);
+	S_row(b, label, text, note);
+}
+
 static void
 S_write_text(struct buf *b, const struct data_hw *hw, const struct data_model *m,
     const struct calc_scenario *s, const struct calc_result *r)
@@ -236,39 +269,29 @@ S_write_text(struct buf *b, const struct data_hw *hw, const struct data_model *m
 	    calc_prec_name(s->c), s->batch, s->context, s->prompt, s->mbu, s->mfu);
 
 	buf_puts(b, "\nMoved per decode step\n");
-	S_si(v, sizeof(v), r->weight_bytes, "B");
-	S_row(b, "weights (all)", v, r->fits ? NULL : "does not fit in memory");
-	S_si(v, sizeof(v), r->weight_bytes_moved, "B");
-	if (!calc_is_null(r->experts_touched)) {
+	S_row_si(b, "weights (all)", r->weight_bytes, "B",
+	    r->fits ? NULL : "does not fit in memory");
+	if (!calc_is_null(r->experts_touched))
 		snprintf(note, sizeof(note), "%.1f of %g experts touched",
 		    r->experts_touched, s->model->experts_total);
-		S_row(b, "weights moved", v, note);
-	} else
-		S_row(b, "weights moved", v, NULL);
-	S_si(v, sizeof(v), r->kv_bytes_per_token, "B");
-	S_row(b, "KV cache per token", v, NULL);
-	S_si(v, sizeof(v), r->kv_bytes_moved, "B");
-	S_row(b, "KV cache moved", v, NULL);
-	S_si(v, sizeof(v), r->flops_step, "FLOP");
-	S_row(b, "work (FLOPs)", v, NULL);
+	S_row_si(b, "weights moved", r->weight_bytes_moved, "B",
+	    calc_is_null(r->experts_touched) ? NULL : note);
+	S_row_si(b, "KV cache per token", r->kv_bytes_per_token, "B", NULL);
+	S_row_si(b, "KV cache moved", r->kv_bytes_moved, "B", NULL);
+	S_row_si(b, "work (FLOPs)", r->flops_step, "FLOP", NULL);
 
 	buf_puts(b, "\nTime per decode step\n");
-	S_si(v, sizeof(v), r->t_memory_s, "s");
-	S_row(b, "moving (memory)", v, NULL);
-	S_si(v, sizeof(v), r->t_compute_s, "s");
-	S_row(b, "computing", v, NULL);
-	S_si(v, sizeof(v), r->t_comm_s, "s");
-	S_row(b, "communication", v, NULL);
-	S_si(v, sizeof(v), r->t_step_s, "s");
+	S_row_si(b, "moving (memory)", r->t_memory_s, "s", NULL);
+	S_row_si(b, "computing", r->t_compute_s, "s", NULL);
+	S_row_si(b, "communication", r->t_comm_s, "s", NULL);
 	if (r->bound == CALC_BOUND_MEMORY)
 		snprintf(note, sizeof(note), "memory-bound: moving takes %.3gx as long as computing",
 		    r->t_compute_s > 0 ? r->t_memory_s / r->t_compute_s : INFINITY);
 	else
 		snprintf(note, sizeof(note), "compute-bound: computing takes %.3gx as long as moving",
 		    r->t_memory_s > 0 ? r->t_compute_s / r->t_memory_s : INFINITY);
-	S_row(b, "step", v, note);
-	S_si(v, sizeof(v), r->t_step_overlap_s, "s");
-	S_row(b, "step, communication overlapped", v, NULL);
+	S_row_si(b, "step", r->t_step_s, "s", note);
+	S_row_si(b, "step, communication overlapped", r->t_step_overlap_s, "s", NULL);
 	snprintf(v, sizeof(v), "%.4g tokens/s", r->tokens_per_s_per_user);
 	S_row(b, "speed per user", v, NULL);
 	snprintf(v, sizeof(v), "%.4g tokens/s", r->tokens_per_s_total);
@@ -294,11 +317,9 @@ S_write_text(struct buf *b, const struct data_hw *hw, const struct data_model *m
 	S_row(b, "largest batch that fits", v, s->context == 0 ? "needs --context" : NULL);
 
 	buf_puts(b, "\nPrompt (prefill)\n");
-	S_si(v, sizeof(v), r->t_prefill_s, "s");
 	snprintf(note, sizeof(note), "for %g prompt tokens", s->prompt);
-	S_row(b, "prefill time", v, note);
-	S_si(v, sizeof(v), r->prefill_s_per_token, "s");
-	S_row(b, "prefill per token", v, NULL);
+	S_row_si(b, "prefill time", r->t_prefill_s, "s", note);
+	S_row_si(b, "prefill per token", r->prefill_s_per_token, "s", NULL);
 
 	buf_puts(b, "\nCost\n");
 	if (calc_is_null(r->usd_per_s)) {
