@@ -82,10 +82,6 @@ void expr_filter_list(struct buf *out);
  */
 void expr_format(double v, enum expr_filter f, int decimals, char *out, size_t outsz);
 
-/* Replaces the current locale's decimal point in s by '.' (in place),
- * for text made with printf. */
-void expr_c_locale(char *s);
-
 /* ---- Syntax ---- */
 
 enum expr_kind {

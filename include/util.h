@@ -51,7 +51,11 @@ int util_read_file(const char *path, char **data, size_t *len);
 size_t util_edit_distance(const char *a, const char *b);
 
 /* Formats a double in the C locale with "%.*g" semantics regardless of
- * LC_ALL (outputs must not depend on the user's locale). */
+ * LC_NUMERIC (outputs must not depend on the user's locale). */
 void util_fmt_g(char *out, size_t outsz, int prec, double v);
+/* Replaces the current locale's decimal point in s by '.' (in place), for
+ * text made with printf's %f/%e/%g.  A no-op in the C locale, which is the
+ * tool's: it never calls setlocale(). */
+void util_c_locale(char *s);
 
 #endif

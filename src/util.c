@@ -271,9 +271,26 @@ util_edit_distance(const char *a, const char *b)
 }
 
 void
+util_c_locale(char *s)
+{
+	const char *dp = localeconv()->decimal_point;
+	size_t n;
+	char *p;
+
+	if (dp == NULL || strcmp(dp, ".") == 0 || *dp == '\0' ||
+	    (p = strstr(s, dp)) == NULL)
+		return;
+	n = strlen(dp);
+	*p = '.';
+	memmove(p + 1, p + n, strlen(p + n) + 1);
+}
+
+void
 util_fmt_g(char *out, size_t outsz, int prec, double v)
 {
 	/* The tool never calls setlocale(LC_ALL, ""), so printf already uses
-	 * the C locale; this is the one place to change if that ever moves. */
+	 * the C locale; the fix-up keeps the output right should a library
+	 * ever change LC_NUMERIC behind our back. */
 	snprintf(out, outsz, "%.*g", prec, v);
+	util_c_locale(out);
 }

@@ -243,7 +243,6 @@ S_sig(double v, char *out, size_t outsz)
 	}
 	/* Counts such as 327680 bytes/token read best in full. */
 	util_fmt_g(tmp, sizeof tmp, v == floor(v) && fabs(v) < 1e6 ? 7 : 4, v);
-	expr_c_locale(tmp);
 	if ((e = strchr(tmp, 'e')) == NULL) {
 		snprintf(out, outsz, "%s", tmp);
 		return;
@@ -549,7 +548,6 @@ S_ovr_text(const struct expr_node *n)
 		if (isnan(n->ovr[i]))
 			continue;
 		util_fmt_g(num, sizeof num, 15, n->ovr[i]);
-		expr_c_locale(num);
 		buf_printf(&b, "%s%s=%s", first ? "" : ", ", expr_ovr_name(i), num);
 		first = 0;
 	}
@@ -1092,7 +1090,6 @@ S_render(const struct expr_node *n, const struct S_eval *E, int with_values,
 	switch (n->kind) {
 	case EXPR_NUM:
 		util_fmt_g(num, sizeof num, 15, n->num);
-		expr_c_locale(num);
 		buf_puts(b, num);
 		return;
 	case EXPR_CALL:

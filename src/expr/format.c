@@ -3,9 +3,8 @@
  *
  * The tool never calls setlocale(LC_ALL, ""), so printf uses the C
  * locale; a library that does would change the decimal point, so it is
- * put back to '.' here (expr_c_locale), and grouping is done by hand.
+ * put back to '.' here (util_c_locale), and grouping is done by hand.
  */
-#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -106,22 +105,7 @@ S_fixed(double a, int d, char *out, size_t outsz)
 	if (a * p < 1e15)
 		a = round(a * p) / p;
 	snprintf(out, outsz, "%.*f", d, a);
-	expr_c_locale(out);
-}
-
-void
-expr_c_locale(char *s)
-{
-	const char *dp = localeconv()->decimal_point;
-	size_t n;
-	char *p;
-
-	if (dp == NULL || strcmp(dp, ".") == 0 || *dp == '\0' ||
-	    (p = strstr(s, dp)) == NULL)
-		return;
-	n = strlen(dp);
-	*p = '.';
-	memmove(p + 1, p + n, strlen(p + n) + 1);
+	util_c_locale(out);
 }
 
 /* Drops trailing zeros after a decimal point, and the point itself. */

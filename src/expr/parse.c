@@ -677,7 +677,6 @@ expr_price_text(const struct expr_node *n, struct buf *b)
 	buf_putc(b, '"');
 	if (!isnan(n->num)) {
 		util_fmt_g(num, sizeof num, 15, n->num);
-		expr_c_locale(num);
 		buf_printf(b, ", %s", num);
 	}
 	buf_putc(b, ')');
@@ -709,7 +708,6 @@ S_canon(const struct expr_node *n, struct buf *b)
 	switch (n->kind) {
 	case EXPR_NUM:
 		util_fmt_g(num, sizeof num, 15, n->num);
-		expr_c_locale(num);
 		buf_puts(b, num);
 		return;
 	case EXPR_PATH:
@@ -718,7 +716,6 @@ S_canon(const struct expr_node *n, struct buf *b)
 			if (isnan(n->ovr[o]))
 				continue;
 			util_fmt_g(num, sizeof num, 15, n->ovr[o]);
-			expr_c_locale(num);
 			buf_printf(b, "%s%s=%s", first ? "[" : ", ", S_ovr_names[o], num);
 			first = 0;
 		}
