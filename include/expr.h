@@ -146,6 +146,15 @@ void expr_stmt_free(struct expr_stmt *st);
  * price("gemini-2.5-pro") or price("gemini-2.5-pro", 300000). */
 void expr_price_text(const struct expr_node *n, struct buf *out);
 
+/* Appends the canonical text of an expression tree, as in expr_stmt.text
+ * ("a[batch=8].x / (b.y + 1)": parentheses only where needed).  When leaf
+ * is not NULL it is offered each path and price node first: it may print
+ * the node itself and return 1 (e.g. as its value), or return 0 for the
+ * canonical text.  ctx is passed through to leaf. */
+void expr_node_text(const struct expr_node *n, struct buf *out,
+    int (*leaf)(const void *ctx, const struct expr_node *n, struct buf *out),
+    const void *ctx);
+
 /* ---- Evaluation ---- */
 
 /* Scenarios an expression may name, with their calc results cached. */

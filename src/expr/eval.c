@@ -571,19 +571,11 @@ S_term_scen(const struct expr_node *n)
 static char *
 S_path_text(const struct expr_node *n)
 {
-	char *o, *s, *sc;
+	struct buf b;
 
-	if (n->kind == EXPR_PRICE) {
-		sc = S_term_scen(n);
-		s = xasprintf("%s.%s", sc, n->name);
-		free(sc);
-		return s;
-	}
-	o = S_ovr_text(n);
-	s = *o ? xasprintf("%s[%s].%s", n->scen, o, n->name) :
-	    xasprintf("%s.%s", n->scen, n->name);
-	free(o);
-	return s;
+	buf_init(&b);
+	expr_node_text(n, &b, NULL, NULL);
+	return buf_take(&b, NULL);
 }
 
 static void
@@ -1063,90 +1055,30 @@ S_terms_free(struct expr_term *t, size_t n)
 	free(t);
 }
 
+/* expr_node_text's leaf for derivations: a path or price read while
+ * evaluating prints as its value and unit ("0.2333 s"). */
 static int
-S_prec(const struct expr_node *n)
+S_leaf_value(const void *ctx, const struct expr_node *n, struct buf *b)
 {
-	switch (n->kind) {
-	case EXPR_ADD: case EXPR_SUB: return 0;
-	case EXPR_MUL: case EXPR_DIV: return 1;
-	case EXPR_NEG: return 2;
-	default: return 3;
-	}
-}
-
-/* The expression as a reader writes it; with_values: each path replaced
- * by its value and unit. */
-static void
-S_render(const struct expr_node *n, const struct S_eval *E, int with_values,
-    struct buf *b)
-{
-	static const char *const ops[] = {
-		[EXPR_ADD] = " + ", [EXPR_SUB] = " - ", [EXPR_MUL] = " * ",
-		[EXPR_DIV] = " / "
-	};
+	const struct S_eval *E = ctx;
+	char *o = n->kind == EXPR_PATH ? S_ovr_text(n) : xstrdup("");
+	char *sc = S_term_scen(n);
 	char num[64];
-	int p = S_prec(n), wrap;
+	size_t i;
 
-	switch (n->kind) {
-	case EXPR_NUM:
-		util_fmt_g(num, sizeof num, 15, n->num);
-		buf_puts(b, num);
-		return;
-	case EXPR_CALL:
-		buf_printf(b, "%s(", expr_fn_name(n->fn));
-		S_render(n->a, E, with_values, b);
-		if (n->b != NULL) {
-			buf_puts(b, ", ");
-			S_render(n->b, E, with_values, b);
+	for (i = 0; i < E->nterms; i++)
+		if (strcmp(E->terms[i].scenario, sc) == 0 &&
+		    strcmp(E->terms[i].name, n->name) == 0 &&
+		    strcmp(E->terms[i].overrides, o) == 0) {
+			const char *u = E->terms[i].unit;
+
+			S_sig(E->terms[i].value, num, sizeof num);
+			buf_printf(b, "%s%s%s", num, u && *u ? " " : "", u ? u : "");
+			break;
 		}
-		buf_putc(b, ')');
-		return;
-	case EXPR_PRICE:
-	case EXPR_PATH: {
-		char *t = S_path_text(n);
-		char *o = n->kind == EXPR_PATH ? S_ovr_text(n) : xstrdup("");
-		char *sc = S_term_scen(n);
-		size_t i = 0;
-
-		if (with_values)
-			for (i = 0; i < E->nterms; i++)
-				if (strcmp(E->terms[i].scenario, sc) == 0 &&
-				    strcmp(E->terms[i].name, n->name) == 0 &&
-				    strcmp(E->terms[i].overrides, o) == 0) {
-					const char *u = E->terms[i].unit;
-
-					S_sig(E->terms[i].value, num, sizeof num);
-					buf_printf(b, "%s%s%s", num, u && *u ? " " : "",
-					    u ? u : "");
-					break;
-				}
-		if (!with_values || i == E->nterms)
-			buf_puts(b, t);
-		free(t);
-		free(o);
-		free(sc);
-		return;
-	}
-	case EXPR_NEG:
-		buf_putc(b, '-');
-		wrap = S_prec(n->a) < p;
-		buf_puts(b, wrap ? "(" : "");
-		S_render(n->a, E, with_values, b);
-		buf_puts(b, wrap ? ")" : "");
-		return;
-	default:
-		wrap = S_prec(n->a) < p;
-		buf_puts(b, wrap ? "(" : "");
-		S_render(n->a, E, with_values, b);
-		buf_puts(b, wrap ? ")" : "");
-		buf_puts(b, ops[n->kind]);
-		wrap = S_prec(n->b) < p || (S_prec(n->b) == p &&
-		    (n->kind == EXPR_SUB || n->kind == EXPR_DIV));
-		buf_puts(b, wrap ? "(" : "");
-		S_render(n->b, E, with_values, b);
-		buf_puts(b, wrap ? ")" : "");
-		return;
-	}
+	free(o);
+	free(sc);
+	return i < E->nterms;
 }
 
 static char *
@@ -1160,10 +1092,10 @@ S_derivation(const struct S_eval *E, const struct expr_stmt *st, double v)
 	    E->nterms == 1)
 		return xstrdup(E->terms[0].substituted);
 	buf_init(&b);
-	S_render(st->root, E, 0, &b);
+	expr_node_text(st->root, &b, NULL, NULL);
 	if (E->nterms > 0) {
 		buf_puts(&b, " = ");
-		S_render(st->root, E, 1, &b);
+		expr_node_text(st->root, &b, S_leaf_value, E);
 	}
 	S_sig(v, num, sizeof num);
 	buf_printf(&b, " = %s", num);

@@ -693,10 +693,13 @@ S_prec(const struct expr_node *n)
 	}
 }
 
-/* The canonical text of an expression: one spelling per meaning, so that
- * {{a.x|ms}} and {{ a.x | ms }} share one record id. */
-static void
-S_canon(const struct expr_node *n, struct buf *b)
+/* The canonical text is one spelling per meaning, so that {{a.x|ms}} and
+ * {{ a.x | ms }} share one record id; eval.c prints derivations with the
+ * same code (through `leaf`), so both always agree on parentheses. */
+void
+expr_node_text(const struct expr_node *n, struct buf *b,
+    int (*leaf)(const void *ctx, const struct expr_node *n, struct buf *out),
+    const void *ctx)
 {
 	static const char *const ops[] = {
 		[EXPR_ADD] = " + ", [EXPR_SUB] = " - ", [EXPR_MUL] = " * ",
@@ -705,6 +708,9 @@ S_canon(const struct expr_node *n, struct buf *b)
 	char num[64];
 	int p = S_prec(n), wrap, o, first = 1;
 
+	if ((n->kind == EXPR_PATH || n->kind == EXPR_PRICE) && leaf != NULL &&
+	    leaf(ctx, n, b))
+		return;
 	switch (n->kind) {
 	case EXPR_NUM:
 		util_fmt_g(num, sizeof num, 15, n->num);
@@ -727,29 +733,29 @@ S_canon(const struct expr_node *n, struct buf *b)
 		return;
 	case EXPR_CALL:
 		buf_printf(b, "%s(", S_fn_names[n->fn]);
-		S_canon(n->a, b);
+		expr_node_text(n->a, b, leaf, ctx);
 		if (n->b != NULL) {
 			buf_puts(b, ", ");
-			S_canon(n->b, b);
+			expr_node_text(n->b, b, leaf, ctx);
 		}
 		buf_putc(b, ')');
 		return;
 	case EXPR_NEG:
 		wrap = S_prec(n->a) < p;
 		buf_puts(b, wrap ? "-(" : "-");
-		S_canon(n->a, b);
+		expr_node_text(n->a, b, leaf, ctx);
 		buf_puts(b, wrap ? ")" : "");
 		return;
 	default:
 		wrap = S_prec(n->a) < p;
 		buf_puts(b, wrap ? "(" : "");
-		S_canon(n->a, b);
+		expr_node_text(n->a, b, leaf, ctx);
 		buf_puts(b, wrap ? ")" : "");
 		buf_puts(b, ops[n->kind]);
 		wrap = S_prec(n->b) < p || (S_prec(n->b) == p &&
 		    (n->kind == EXPR_SUB || n->kind == EXPR_DIV));
 		buf_puts(b, wrap ? "(" : "");
-		S_canon(n->b, b);
+		expr_node_text(n->b, b, leaf, ctx);
 		buf_puts(b, wrap ? ")" : "");
 		return;
 	}
@@ -779,7 +785,7 @@ S_stmt_text(const struct expr_stmt *st)
 		buf_printf(&b, "table %s", st->fig_name);
 		break;
 	case EXPR_STMT_VALUE:
-		S_canon(st->root, &b);
+		expr_node_text(st->root, &b, NULL, NULL);
 		if (st->filter != EXPR_F_NONE)
 			buf_printf(&b, " | %s", expr_filter_name(st->filter));
 		if (st->decimals >= 0)
