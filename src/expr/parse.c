@@ -662,19 +662,26 @@ S_filter(struct S_lex *lx, struct expr_stmt *st)
 	return 0;
 }
 
-void
-expr_price_text(const struct expr_node *n, struct buf *b)
+/* s as a string literal the lexer reads back: "..." with \" and \\. */
+static void
+S_put_quoted(struct buf *b, const char *s)
 {
-	const char *s;
-	char num[64];
-
-	buf_puts(b, "price(\"");
-	for (s = n->scen; *s != '\0'; s++) {
+	buf_putc(b, '"');
+	for (; *s != '\0'; s++) {
 		if (*s == '"' || *s == '\\')
 			buf_putc(b, '\\');
 		buf_putc(b, *s);
 	}
 	buf_putc(b, '"');
+}
+
+void
+expr_price_text(const struct expr_node *n, struct buf *b)
+{
+	char num[64];
+
+	buf_puts(b, "price(");
+	S_put_quoted(b, n->scen);
 	if (!isnan(n->num)) {
 		util_fmt_g(num, sizeof num, 15, n->num);
 		buf_printf(b, ", %s", num);
@@ -765,18 +772,12 @@ static char *
 S_stmt_text(const struct expr_stmt *st)
 {
 	struct buf b;
-	const char *s;
 
 	buf_init(&b);
 	switch (st->kind) {
 	case EXPR_STMT_LIT:
-		buf_puts(&b, "lit \"");
-		for (s = st->lit; *s != '\0'; s++) {
-			if (*s == '"' || *s == '\\')
-				buf_putc(&b, '\\');
-			buf_putc(&b, *s);
-		}
-		buf_putc(&b, '"');
+		buf_puts(&b, "lit ");
+		S_put_quoted(&b, st->lit);
 		break;
 	case EXPR_STMT_FIGURE:
 		buf_printf(&b, "figure %s %s", st->fig_name, st->fig_scen);
