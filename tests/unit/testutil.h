@@ -24,4 +24,11 @@ void tu_capture_start(struct tu_capture *c);
  * (diag_worst, diag_count) are left as they are, for the test to check. */
 char *tu_capture_end(struct tu_capture *c);
 
+/* Reproducible random input for robustness tests: 1..maxtoks tokens drawn
+ * from toks[0..ntoks) by a 64-bit LCG on *seed, concatenated into out and
+ * NUL-terminated.  Stops before a token that would not fit in outsz - 1
+ * bytes.  Returns the length. */
+size_t tu_soup(char *out, size_t outsz, const char *const *toks, size_t ntoks,
+    unsigned maxtoks, unsigned long *seed);
+
 #endif
