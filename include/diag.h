@@ -40,7 +40,5 @@ void diag_set_stream(FILE *fp);
 enum diag_level diag_worst(void);
 unsigned diag_count(enum diag_level lvl);
 void diag_reset(void);
-/* When set, warnings are not printed (still counted). */
-void diag_quiet_warnings(int quiet);
 
 #endif

@@ -47,9 +47,6 @@ enum evidence_metric {
 	EVIDENCE_S_PER_TOKEN		/* one sequence, seconds per output token */
 };
 
-/* "output_tokens_per_s", "tokens_per_s_per_user", "ms_per_token" (static). */
-const char *evidence_metric_name(enum evidence_metric m);
-
 struct evidence_meas {
 	struct srcpos pos;		/* the entry's mapping */
 	struct srcpos measured_pos;

@@ -222,8 +222,6 @@ const char *expr_price_field_unit(const char *name);
 /* The unit label of a quantity or input name ("s", "bytes", "FLOP/s",
  * ""), or NULL when the name is neither. */
 const char *expr_name_unit(const char *name);
-/* Appends every name a path may read (quantities, inputs, strings). */
-void expr_name_list(struct buf *out);
 
 /* ---- Records of printed numbers (for the derivations page) ---- */
 

@@ -72,7 +72,6 @@ void tval_set_bool(struct tval *map, const char *key, int cond);
 /* A new map pushed onto a list. */
 struct tval *tval_push_map(struct tval *list);
 
-enum tval_kind tval_kind(const struct tval *v);
 /* Map lookup (NULL when absent or v is not a map); list length/items. */
 const struct tval *tval_get(const struct tval *v, const char *key);
 size_t tval_len(const struct tval *v);

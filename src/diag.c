@@ -10,7 +10,6 @@
 static FILE *S_stream;
 static enum diag_level S_worst;
 static unsigned S_count[3];
-static int S_quiet_warnings;
 
 static const char *const S_names[] = { "note", "warning", "error" };
 
@@ -22,8 +21,6 @@ S_vdiag(enum diag_level lvl, const struct srcpos *pos, const char *fmt, va_list 
 	if (lvl > S_worst)
 		S_worst = lvl;
 	S_count[lvl]++;
-	if (lvl == DIAG_WARNING && S_quiet_warnings)
-		return;
 	if (pos != NULL && pos->file != NULL) {
 		fputs(pos->file, fp);
 		if (pos->line > 0) {
@@ -79,7 +76,6 @@ diag_warning(const struct srcpos *pos, const char *fmt, ...)
 void diag_set_stream(FILE *fp) { S_stream = fp; }
 enum diag_level diag_worst(void) { return S_worst; }
 unsigned diag_count(enum diag_level lvl) { return S_count[lvl]; }
-void diag_quiet_warnings(int quiet) { S_quiet_warnings = quiet; }
 
 void
 diag_reset(void)

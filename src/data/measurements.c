@@ -52,12 +52,6 @@ static const char *const S_metric_names[] = {
 	[EVIDENCE_S_PER_TOKEN] = "ms_per_token",
 };
 
-const char *
-evidence_metric_name(enum evidence_metric m)
-{
-	return S_metric_names[m];
-}
-
 static void
 S_meas_free(struct evidence_meas *m)
 {

@@ -123,22 +123,6 @@ expr_name_unit(const char *name)
 	return NULL;
 }
 
-void
-expr_name_list(struct buf *out)
-{
-	const struct calc_quantity *q;
-	size_t i, n;
-	int first = 1;
-
-	q = calc_quantities(&n);
-	for (i = 0; i < n; i++, first = 0)
-		buf_printf(out, "%s%s", first ? "" : ", ", q[i].name);
-	for (i = 0; S_inputs[i].name != NULL; i++, first = 0)
-		buf_printf(out, "%s%s", first ? "" : ", ", S_inputs[i].name);
-	for (i = 0; S_strings[i] != NULL; i++, first = 0)
-		buf_printf(out, "%s%s", first ? "" : ", ", S_strings[i]);
-}
-
 /* ---- price("ID") fields ---- */
 
 struct S_pfield {

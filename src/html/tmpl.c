@@ -141,8 +141,6 @@ tval_push_map(struct tval *list)
 	return tval_push(list, tval_map());
 }
 
-enum tval_kind tval_kind(const struct tval *v) { return v->kind; }
-
 const struct tval *
 tval_get(const struct tval *v, const char *key)
 {
