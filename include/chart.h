@@ -25,8 +25,11 @@
  *    name is unknown or the data cannot support the figure (no price for a
  *    cost figure, a model that fits on no chip, ...).  Drawing never fails;
  *    chart_svg()/chart_png() return -1 only if cairo reports an error.
- *  - Thread use: figures are read-only while drawn; different figures may
- *    be drawn from different threads.
+ *  - Thread use: figures are read-only while drawn (but for their private
+ *    layout cache, which drawing fills under a lock); any figures, the
+ *    same one included, may be drawn from different threads at once.
+ *  - A drawn figure keeps its layout (chart_fig.layouts): change a figure
+ *    only before drawing it, or call chart_fig_finish() again after.
  */
 #ifndef INFERBOOK_CHART_H
 #define INFERBOOK_CHART_H
@@ -124,6 +127,11 @@ struct chart_fig {
 	size_t nseries;
 	struct chart_annot *annots;
 	size_t nannots;
+	/* Private to the drawing code: the layout (margins, legend, label
+	 * placement) at each size the figure was drawn, so drawing it again
+	 * does not redo it.  chart_fig_finish() and chart_fig_free() drop
+	 * it: a figure changed after it was drawn must be finished again. */
+	struct chart_layout *layouts;
 };
 
 /* ---- the named figures ---- */
@@ -164,7 +172,8 @@ void chart_fig_annot(struct chart_fig *f, enum chart_annot_kind kind,
     double x, double y, double x2, int style, const char *label);
 void chart_fig_text(struct chart_fig *f, const char *caption, const char *alt);
 /* Computes each axis's range from the data (where lo/hi are NaN) and its
- * ticks.  Call once after the last series; chart_build() does. */
+ * ticks, and forgets any layout cached by earlier drawing.  Call once
+ * after the last series; chart_build() does. */
 void chart_fig_finish(struct chart_fig *f);
 
 /* ---- ticks and numbers (exposed for tests and the pages) ---- */

@@ -22,6 +22,7 @@
 #include <pango/pangocairo.h>
 
 #include "chart.h"
+#include "chart_int.h"
 #include "util.h"
 
 #ifndef INFERBOOK_VERSION
@@ -87,7 +88,8 @@ struct S_rect {
 
 struct S_ctx {
 	cairo_t *cr;
-	PangoContext *pc;
+	PangoContext *pc;		/* draws text on cr */
+	PangoContext *mc;		/* measures it, whatever the surface */
 	const struct chart_style *st;
 	const struct chart_fig *f;
 	double w, h;
@@ -102,6 +104,10 @@ struct S_ctx {
 	double tx0, tx1, ty0, ty1;
 	double *ptx, *pty;		/* point j of series i at [off[i] + j] */
 	size_t *off;
+	/* The figure's layout at this size: found in the figure's cache,
+	 * or (fresh) being computed by this draw, then kept. */
+	struct chart_layout *lay;
+	int fresh;
 };
 
 /* What a label belongs to, so that it does not avoid its own mark: an
@@ -116,9 +122,9 @@ struct S_self {
 };
 
 static PangoLayout *
-S_layout(struct S_ctx *c, const char *text, double pt, int bold)
+S_layout(struct S_ctx *c, PangoContext *pc, const char *text, double pt, int bold)
 {
-	PangoLayout *l = pango_layout_new(c->pc);
+	PangoLayout *l = pango_layout_new(pc);
 	PangoFontDescription *fd = pango_font_description_new();
 
 	pango_font_description_set_family(fd, c->st->font);
@@ -143,7 +149,7 @@ S_extent(PangoLayout *l, double *w, double *h)
 static void
 S_text_size(struct S_ctx *c, const char *text, double pt, int bold, double *w, double *h)
 {
-	PangoLayout *l = S_layout(c, text, pt, bold);
+	PangoLayout *l = S_layout(c, c->mc, text, pt, bold);
 
 	S_extent(l, w, h);
 	g_object_unref(l);
@@ -154,7 +160,7 @@ static void
 S_text_at(struct S_ctx *c, const char *text, double pt, int bold, double x, double y,
     double r, double g, double b)
 {
-	PangoLayout *l = S_layout(c, text, pt, bold);
+	PangoLayout *l = S_layout(c, c->pc, text, pt, bold);
 
 	cairo_set_source_rgb(c->cr, r, g, b);
 	cairo_move_to(c->cr, x, y);
@@ -625,6 +631,126 @@ struct S_legend {
 
 #define S_SAMPLE_W 30.0
 
+/* ---- the layout cache ---- */
+
+/* A placed label (text) or leader line (text NULL), in drawing order. */
+struct S_op {
+	char *text;
+	double r[4];			/* the box x y w h, or the leader x0 y0 x1 y1 */
+};
+
+/*
+ * Everything chart_draw_style() decides from text extents and label
+ * placement, for one figure at one size and style: margins, the plot
+ * rectangle, the legend, the x labels' stride, the tick labels' sizes and
+ * every label and leader placed.  Placement tries up to 96 boxes per
+ * label against every mark, so the web SVG, the 2x PNG and the two PDF
+ * pages of a figure compute it twice (640 x 400 and the PDF's size)
+ * rather than four times.  Text is measured in a context of no surface,
+ * so the layout does not depend on which surface computed it.
+ */
+struct chart_layout {
+	struct chart_layout *next;
+	double w, h;
+	struct chart_style st;
+	char *font;			/* st.font's copy */
+	struct S_rect plot;
+	struct S_legend lg;
+	double tick_h;
+	size_t every;
+	double xt[CHART_MAX_TICKS][2], yt[CHART_MAX_TICKS][2];	/* tick labels' w, h */
+	struct S_op *ops;
+	size_t nops;
+};
+
+/* One lock for every figure's cache: held only to look up or add. */
+static pthread_mutex_t S_layout_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+S_layout_free(struct chart_layout *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nops; i++)
+		free(l->ops[i].text);
+	free(l->ops);
+	free(l->font);
+	free(l);
+}
+
+void
+chart_layouts_drop(struct chart_fig *f)
+{
+	struct chart_layout *l, *next;
+
+	for (l = f->layouts; l != NULL; l = next) {
+		next = l->next;
+		S_layout_free(l);
+	}
+	f->layouts = NULL;
+}
+
+static int
+S_layout_is(const struct chart_layout *l, const struct chart_style *st, double w, double h)
+{
+	const struct chart_style *a = &l->st;
+
+	return l->w == w && l->h == h && a->font_pt == st->font_pt &&
+	    a->title_pt == st->title_pt && a->line_w == st->line_w && a->card == st->card &&
+	    a->card_radius == st->card_radius &&
+	    strcmp(a->font != NULL ? a->font : "", st->font != NULL ? st->font : "") == 0;
+}
+
+/* The cached layout of f at this size and style, or NULL.  Entries are
+ * only added while figures are drawn, so one found stays valid. */
+static struct chart_layout *
+S_layout_find(const struct chart_fig *f, const struct chart_style *st, double w, double h)
+{
+	struct chart_layout *l;
+
+	pthread_mutex_lock(&S_layout_mu);
+	for (l = f->layouts; l != NULL && !S_layout_is(l, st, w, h); l = l->next)
+		;
+	pthread_mutex_unlock(&S_layout_mu);
+	return l;
+}
+
+/* Keeps a freshly computed layout in the figure: the one field drawing
+ * writes (the figure is otherwise read-only, and chart.h says so).  When
+ * another thread kept the same one meanwhile, this copy goes: both were
+ * computed from the same figure and text metrics, so they are equal. */
+static void
+S_layout_keep(const struct chart_fig *cf, struct chart_layout *l)
+{
+	struct chart_fig *f = (struct chart_fig *)(uintptr_t)cf;
+	struct chart_layout *o;
+
+	pthread_mutex_lock(&S_layout_mu);
+	for (o = f->layouts; o != NULL && !S_layout_is(o, &l->st, l->w, l->h); o = o->next)
+		;
+	if (o == NULL) {
+		l->next = f->layouts;
+		f->layouts = l;
+		l = NULL;
+	}
+	pthread_mutex_unlock(&S_layout_mu);
+	if (l != NULL)
+		S_layout_free(l);
+}
+
+static void
+S_op_add(struct S_ctx *c, const char *text, const double *r)
+{
+	struct chart_layout *l = c->lay;
+
+	if (!c->fresh)
+		return;
+	l->ops = xreallocarray(l->ops, l->nops + 1, sizeof(*l->ops));
+	l->ops[l->nops].text = text != NULL ? xstrdup(text) : NULL;
+	memcpy(l->ops[l->nops].r, r, sizeof(l->ops[l->nops].r));
+	l->nops++;
+}
+
 static int
 S_is_inline(const struct chart_series *s)
 {
@@ -838,16 +964,26 @@ S_axes(struct S_ctx *c, double tick_h)
 	cairo_stroke(cr);
 	cairo_restore(cr);
 
-	every = S_xlabel_every(c);
+	if (c->fresh) {
+		c->lay->every = S_xlabel_every(c);
+		for (i = 0; i < f->x.nticks; i++)
+			S_text_size(c, f->x.ticks[i].label, c->st->font_pt, 0, &c->lay->xt[i][0],
+			    &c->lay->xt[i][1]);
+		for (i = 0; i < f->y.nticks; i++)
+			S_text_size(c, f->y.ticks[i].label, c->st->font_pt, 0, &c->lay->yt[i][0],
+			    &c->lay->yt[i][1]);
+	}
+	every = c->lay->every;
 	for (i = 0; i < f->x.nticks; i += every) {
 		double x = S_px(c, f->x.ticks[i].v);
-		S_text_size(c, f->x.ticks[i].label, c->st->font_pt, 0, &tw, &th);
+		tw = c->lay->xt[i][0];
 		S_text_at(c, f->x.ticks[i].label, c->st->font_pt, 0, x - tw / 2, p->y + p->h + 6,
 		    0.2, 0.2, 0.2);
 	}
 	for (i = 0; i < f->y.nticks; i++) {
 		double y = S_py(c, f->y.ticks[i].v);
-		S_text_size(c, f->y.ticks[i].label, c->st->font_pt, 0, &tw, &th);
+		tw = c->lay->yt[i][0];
+		th = c->lay->yt[i][1];
 		S_text_at(c, f->y.ticks[i].label, c->st->font_pt, 0, p->x - 7 - tw, y - th / 2,
 		    0.2, 0.2, 0.2);
 	}
@@ -867,8 +1003,8 @@ S_axis_titles(struct S_ctx *c, double xtitle_y, double ytitle_x)
 		    c->plot.x + (c->plot.w - tw) / 2, xtitle_y, 0.1, 0.1, 0.1);
 	}
 	if (f->y.title != NULL && f->y.title[0] && f->y.scale != CHART_CATEGORY) {
-		PangoLayout *l = S_layout(c, f->y.title, c->st->font_pt + 0.5, 0);
-		S_extent(l, &tw, &th);
+		PangoLayout *l = S_layout(c, c->pc, f->y.title, c->st->font_pt + 0.5, 0);
+		S_text_size(c, f->y.title, c->st->font_pt + 0.5, 0, &tw, &th);
 		cairo_save(cr);
 		cairo_translate(cr, ytitle_x, c->plot.y + (c->plot.h + tw) / 2);
 		cairo_rotate(cr, -M_PI / 2);
@@ -1076,6 +1212,7 @@ S_label_box(struct S_ctx *c, const char *text, const struct S_rect *r)
 	cairo_fill(cr);
 	S_text_at(c, text, c->st->font_pt - 0.5, 0, r->x + 2, r->y + 1, 0.12, 0.12, 0.12);
 	S_occupy(c, r);
+	S_op_add(c, text, (const double[4]){ r->x, r->y, r->w, r->h });
 }
 
 static void
@@ -1207,11 +1344,8 @@ S_nearest_other(const struct S_ctx *c, const struct S_rect *r, const struct S_se
 }
 
 static void
-S_draw_leader(struct S_ctx *c, const struct S_self *self, const struct S_rect *r)
+S_stroke_leader(struct S_ctx *c, const double *seg)
 {
-	double seg[4];
-
-	S_leader(self, r, seg);
 	cairo_save(c->cr);
 	cairo_set_dash(c->cr, NULL, 0, 0);
 	cairo_set_source_rgb(c->cr, 0.35, 0.35, 0.35);
@@ -1220,8 +1354,35 @@ S_draw_leader(struct S_ctx *c, const struct S_self *self, const struct S_rect *r
 	cairo_line_to(c->cr, seg[2], seg[3]);
 	cairo_stroke(c->cr);
 	cairo_restore(c->cr);
+}
+
+static void
+S_draw_leader(struct S_ctx *c, const struct S_self *self, const struct S_rect *r)
+{
+	double seg[4];
+
+	S_leader(self, r, seg);
+	S_stroke_leader(c, seg);
 	if (c->nlead < S_MAXOCC)
 		memcpy(c->lead[c->nlead++], seg, sizeof(seg));
+	S_op_add(c, NULL, seg);
+}
+
+/* The labels and leaders a cached layout placed, drawn as placed. */
+static void
+S_replay(struct S_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->lay->nops; i++) {
+		const struct S_op *op = &c->lay->ops[i];
+		struct S_rect r = { op->r[0], op->r[1], op->r[2], op->r[3] };
+
+		if (op->text == NULL)
+			S_stroke_leader(c, op->r);
+		else
+			S_label_box(c, op->text, &r);
+	}
 }
 
 /* One label for a point at (x, y) of the page. */
@@ -1471,18 +1632,42 @@ chart_draw_style(cairo_t *cr, const struct chart_fig *f, const struct chart_styl
 
 	cairo_save(cr);
 	cairo_new_path(cr);
-	/* Text metrics without hinting: identical layout on every surface. */
+	/* Text metrics without hinting: identical layout on every surface.
+	 * The layout is measured in a context of no surface at all (user
+	 * space, unscaled), so that a figure lays out the same whether it is
+	 * drawn into an SVG, a 2x image or a PDF page, and the layout can
+	 * be computed once per size (S_layout_find). */
 	c.pc = pango_cairo_create_context(cr);
+	c.mc = pango_font_map_create_context(pango_cairo_font_map_get_default());
 	fo = cairo_font_options_create();
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
 	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
 	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
 	pango_cairo_context_set_font_options(c.pc, fo);
+	pango_cairo_context_set_font_options(c.mc, fo);
 	cairo_font_options_destroy(fo);
 	pango_cairo_context_set_resolution(c.pc, 72);
+	pango_cairo_context_set_resolution(c.mc, 72);
 	pango_context_set_round_glyph_positions(c.pc, FALSE);
+	pango_context_set_round_glyph_positions(c.mc, FALSE);
 
 	S_card(&c);
+
+	if ((c.lay = S_layout_find(f, st, w_pt, h_pt)) != NULL) {
+		c.plot = c.lay->plot;
+		lg = c.lay->lg;
+		tick_h = c.lay->tick_h;
+		S_pts_update(&c);
+		S_text_at(&c, f->title, st->title_pt, 1, pad, pad - 2, 0.07, 0.07, 0.07);
+		goto draw;
+	}
+	c.fresh = 1;
+	c.lay = xcalloc(1, sizeof(*c.lay));
+	c.lay->w = w_pt;
+	c.lay->h = h_pt;
+	c.lay->st = *st;
+	c.lay->font = st->font != NULL ? xstrdup(st->font) : NULL;
+	c.lay->st.font = c.lay->font;
 
 	/* Margins from the texts that sit outside the plot. */
 	S_text_size(&c, f->title, st->title_pt, 1, &tw, &title_h);
@@ -1507,6 +1692,10 @@ chart_draw_style(cairo_t *cr, const struct chart_fig *f, const struct chart_styl
 	S_legend_measure(&c, &lg);
 	if (lg.n > 0)
 		S_legend_place(&c, &lg);
+	c.lay->plot = c.plot;
+	c.lay->lg = lg;
+	c.lay->tick_h = tick_h;
+draw:
 	if (lg.n > 0)
 		S_occupy(&c, &lg.at);
 
@@ -1522,11 +1711,17 @@ chart_draw_style(cairo_t *cr, const struct chart_fig *f, const struct chart_styl
 		if (f->series[i].emphasis)
 			S_series(&c, &f->series[i]);
 	S_annot_points(&c);
-	S_annot_labels(&c);
-	S_scatter_labels(&c);
+	if (c.fresh) {
+		S_annot_labels(&c);
+		S_scatter_labels(&c);
+	} else
+		S_replay(&c);
 	S_legend_draw(&c, &lg);
+	if (c.fresh)
+		S_layout_keep(f, c.lay);
 
 	g_object_unref(c.pc);
+	g_object_unref(c.mc);
 	free(c.off);
 	free(c.ptx);
 	free(c.pty);
