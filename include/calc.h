@@ -36,7 +36,9 @@ const char *calc_prec_name(enum calc_prec p);
 int calc_prec_parse(const char *name, enum calc_prec *p);
 
 enum calc_attn { CALC_MHA, CALC_GQA, CALC_MQA, CALC_MLA };
+/* "mha", "gqa", "mqa", "mla" (static string). */
 const char *calc_attn_name(enum calc_attn a);
+/* Parses an attention name; returns 0 and sets *a, or -1 if unknown. */
 int calc_attn_parse(const char *name, enum calc_attn *a);
 
 /* One chip.  A flops_per_s entry of 0 means "the chip lists no FLOPs for
@@ -152,6 +154,8 @@ int calc_is_null(double v);
 double calc_params_per_expert(const struct calc_model *m);
 /* P_shared = active - k * P_expert; == params_active for dense. */
 double calc_params_shared(const struct calc_model *m);
+/* The calc_result fields of the same names (formulas there): weights,
+ * experts and KV at a batch or context other than the scenario's. */
 double calc_weight_bytes(const struct calc_model *m, enum calc_prec w);
 /* NaN for dense models. */
 double calc_experts_touched(const struct calc_model *m, double batch);

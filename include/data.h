@@ -4,10 +4,11 @@
  *
  * Contract
  *  - data_load() reads DIR/hardware.yaml, DIR/models.yaml and, when present,
- *    DIR/pricing.yaml and DIR/measurements.yaml.  It reports every error it
- *    finds through diag ("file:line:col: error: ...") and returns -1 leaving
- *    *set empty; on success it returns 0 and the caller owns *set
- *    (data_free()).  Nothing half-loaded is ever returned.
+ *    DIR/pricing.yaml (DIR/measurements.yaml is read by evidence_load(),
+ *    see evidence.h).  It reports every error it finds through diag
+ *    ("file:line:col: error: ...") and returns -1 leaving *set empty; on
+ *    success it returns 0 and the caller owns *set (data_free()).  Nothing
+ *    half-loaded is ever returned.
  *  - Every entry carries the position of its mapping and of each field, so
  *    later stages (sanity warnings, lessons) can point at the line.
  *  - Values are stored in the calc core's SI units (calc_hw, calc_model);
@@ -88,7 +89,7 @@ struct data_price {
 
 struct data_set {
 	char *dir;			/* as given; file names below point into paths here */
-	char *paths[4];			/* owned path strings that srcpos.file borrows */
+	char *paths[3];			/* owned: hardware, models, pricing .yaml; srcpos.file borrows them */
 	struct data_hw *hw;
 	size_t nhw;
 	struct data_model *models;
@@ -102,6 +103,7 @@ struct data_set {
 int data_load(const char *dir, struct data_set *set);
 void data_free(struct data_set *set);
 
+/* The entry with that id (borrowed from set), or NULL. */
 const struct data_hw *data_find_hw(const struct data_set *set, const char *id);
 const struct data_model *data_find_model(const struct data_set *set, const char *id);
 const struct data_price *data_find_price(const struct data_set *set, const char *id);

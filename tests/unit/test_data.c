@@ -27,7 +27,7 @@ S_assert_set_empty(const struct data_set *s)
 	size_t i;
 
 	ck_assert_ptr_null(s->dir);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < sizeof(s->paths) / sizeof(s->paths[0]); i++)
 		ck_assert_ptr_null(s->paths[i]);
 	ck_assert_ptr_null(s->hw);
 	ck_assert_ptr_null(s->models);
