@@ -38,6 +38,8 @@ expect_status 0 $IB --help
 expect_status 0 $IB --version
 expect_status 2 $IB
 expect_status 0 $IB check --data data
+# --jobs is range-checked before narrowing: 2^32 + 1 must not wrap to 1.
+expect_status 2 $IB site --jobs 4294967297 --out /nonexistent
 expect_status 1 $IB check --data tests/fixtures/cli/baddata
 
 # The JSON carries every key of CALC.md, and the values are the

@@ -61,9 +61,13 @@ S_check_lessons(const struct data_set *set, const char *dir)
 		struct srcpos pos = { names[i], 0, 0 };
 		struct lesson *l;
 		struct stat sb;
+		int found;
 
-		if (lstat(names[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
-			diag_error(&pos, S_ISLNK(sb.st_mode) ?
+		/* sb means nothing when lstat fails (the file may have gone
+		 * since readdir). */
+		found = lstat(names[i], &sb) == 0;
+		if (!found || !S_ISREG(sb.st_mode)) {
+			diag_error(&pos, found && S_ISLNK(sb.st_mode) ?
 			    "a symbolic link (lessons must be plain files inside the folder)" :
 			    "not a regular file");
 			bad = 1;

@@ -28,6 +28,7 @@ cli_site(int argc, char *argv[])
 	const char *data = NULL, *lessons = NULL, *templates = NULL;
 	struct site_opts o;
 	char *d, *l, *t, *end;
+	long jobs;
 	int c, rc;
 
 	site_opts_defaults(&o);
@@ -44,11 +45,13 @@ cli_site(int argc, char *argv[])
 		case 'P': o.pdf = 0; break;
 		case 'q': o.quiet = 1; break;
 		case 'j':
-			o.jobs = (int)strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || o.jobs < 1 || o.jobs > 256) {
+			/* Range-checked as a long: 4294967297 must not wrap to 1. */
+			jobs = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || jobs < 1 || jobs > 256) {
 				fprintf(stderr, "inferbook: site: --jobs wants a number from 1 to 256\n");
 				return 2;
 			}
+			o.jobs = (int)jobs;
 			break;
 		default:
 			fprintf(stderr, "usage: inferbook site [--out DIR] [--data DIR] [--lessons DIR] "
