@@ -174,6 +174,9 @@ void expr_env_init(struct expr_env *env, struct data_scenario *const *scen, size
 void expr_env_free(struct expr_env *env);
 /* The scenario named `name`, or NULL. */
 const struct data_scenario *expr_env_find(const struct expr_env *env, const char *name);
+/* Appends "this lesson's scenarios: a, b" or "this lesson has no
+ * scenarios", for messages about an unknown name. */
+void expr_env_list(const struct expr_env *env, struct buf *out);
 
 /* One SCEN[...].NAME or price("ID").NAME read while evaluating (for the
  * derivations page). */

@@ -562,8 +562,8 @@ S_path_text(const struct expr_node *n)
 	return buf_take(&b, NULL);
 }
 
-static void
-S_list_scenarios(const struct expr_env *env, struct buf *b)
+void
+expr_env_list(const struct expr_env *env, struct buf *b)
 {
 	size_t i;
 
@@ -589,7 +589,7 @@ S_scenario(struct S_eval *E, const struct expr_node *n, struct S_ctx *c)
 		struct buf b;
 
 		buf_init(&b);
-		S_list_scenarios(env, &b);
+		expr_env_list(env, &b);
 		diag_error(&n->pos, "unknown scenario '%s' (%s)", n->scen, b.data);
 		buf_free(&b);
 		return -1;

@@ -551,17 +551,11 @@ S_figure(struct lesson *l, const struct lesson_expand_opts *o,
 	}
 	if ((ds = expr_env_find(env, st->fig_scen)) == NULL) {
 		struct buf b;
-		size_t i;
 
 		buf_init(&b);
-		for (i = 0; i < l->nscen; i++)
-			buf_printf(&b, "%s%s", i ? ", " : "", l->scen[i]->name);
-		if (l->nscen == 0)
-			diag_error(&st->fig_scen_pos, "unknown scenario '%s' (this "
-			    "lesson has no scenarios)", st->fig_scen);
-		else
-			diag_error(&st->fig_scen_pos, "unknown scenario '%s' (this "
-			    "lesson's scenarios: %s)", st->fig_scen, b.data);
+		expr_env_list(env, &b);
+		diag_error(&st->fig_scen_pos, "unknown scenario '%s' (%s)", st->fig_scen,
+		    b.data);
 		buf_free(&b);
 		return -1;
 	}
