@@ -475,18 +475,28 @@ S_take_marker(struct S_ts *t, struct S_item *it)
 	t->marker = NULL;
 }
 
+/* A new item for a block inside bc: its indent, width and quote bar, and
+ * the list marker waiting for the block's first line. */
 static struct S_item *
-S_paragraph(struct S_ts *t, cmark_node *node, const struct S_bctx *bc)
+S_block_item(struct S_ts *t, enum S_type type, const struct S_bctx *bc)
 {
-	struct S_item *it = S_new_item(t, S_TEXT);
-	struct S_inl in;
-	PangoFontDescription *fd = t->f_body;
+	struct S_item *it = S_new_item(t, type);
 
 	it->indent = bc->indent;
 	it->width = t->tw - bc->indent;
 	it->bar_x = bc->bar_x;
-	it->after = bc->depth > 0 && bc->tight ? 2.5 : S_PARA_GAP;
 	S_take_marker(t, it);
+	return it;
+}
+
+static struct S_item *
+S_paragraph(struct S_ts *t, cmark_node *node, const struct S_bctx *bc)
+{
+	struct S_item *it = S_block_item(t, S_TEXT, bc);
+	struct S_inl in;
+	PangoFontDescription *fd = t->f_body;
+
+	it->after = bc->depth > 0 && bc->tight ? 2.5 : S_PARA_GAP;
 	S_inl_init(&in);
 	S_inline(t, node, &in);
 	if (bc->quote) {
@@ -556,16 +566,12 @@ S_heading(struct S_ts *t, cmark_node *node)
 static void
 S_code(struct S_ts *t, cmark_node *node, const struct S_bctx *bc)
 {
-	struct S_item *it = S_new_item(t, S_CODE);
+	struct S_item *it = S_block_item(t, S_CODE, bc);
 	const char *lit = cmark_node_get_literal(node);
 	size_t len = lit ? strlen(lit) : 0;
 
-	it->indent = bc->indent;
-	it->width = t->tw - bc->indent;
-	it->bar_x = bc->bar_x;
 	it->before = 10;
 	it->after = 10;
-	S_take_marker(t, it);
 	while (len > 0 && lit[len - 1] == '\n')
 		len--;
 	it->tl.lay = S_layout(t, t->f_mono, it->width - 2 * S_CODE_PAD, 0);
@@ -586,7 +592,7 @@ S_tl_width(struct S_tl *tl)
 static void
 S_table(struct S_ts *t, cmark_node *node, const struct S_bctx *bc)
 {
-	struct S_item *it = S_new_item(t, S_TABLE);
+	struct S_item *it = S_block_item(t, S_TABLE, bc);
 	uint16_t ncols = cmark_gfm_extensions_get_table_columns(node);
 	uint8_t *al = cmark_gfm_extensions_get_table_alignments(node);
 	cmark_node *row, *cell;
@@ -594,12 +600,8 @@ S_table(struct S_ts *t, cmark_node *node, const struct S_bctx *bc)
 	double *nat, *mn, W, sn = 0, sm = 0;
 	PangoFontDescription *bold;
 
-	it->indent = bc->indent;
-	it->width = t->tw - bc->indent;
-	it->bar_x = bc->bar_x;
 	it->before = 8;
 	it->after = 10;
-	S_take_marker(t, it);
 	for (row = cmark_node_first_child(node); row; row = cmark_node_next(row))
 		nrows++;
 	it->rows = nrows;
