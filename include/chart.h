@@ -171,6 +171,10 @@ void chart_series_bar_label(struct chart_series *s, size_t i, const char *text);
 void chart_fig_annot(struct chart_fig *f, enum chart_annot_kind kind,
     double x, double y, double x2, int style, const char *label);
 void chart_fig_text(struct chart_fig *f, const char *caption, const char *alt);
+/* 1 when a and b hold the same figure, every number bit for bit and
+ * every text, so that every output of one is byte-identical to the
+ * other's (a site draws it once); else 0. */
+int chart_fig_same(const struct chart_fig *a, const struct chart_fig *b);
 /* Computes each axis's range from the data (where lo/hi are NaN) and its
  * ticks, and forgets any layout cached by earlier drawing.  Call once
  * after the last series; chart_build() does. */
@@ -243,6 +247,10 @@ int chart_png_encode(cairo_surface_t *sf, int png_filters, int zlib_level,
  * may reuse an earlier PNG only when its SVG is byte-identical and the
  * PNG carries this exact string. */
 const char *chart_png_renderer(void);
+/* 1 when data[0..len) looks like a whole PNG that chart_png(f, scale)
+ * makes with this renderer (its size, its tEXt chunk, its end), else 0:
+ * what a rebuild checks before it keeps an earlier build's PNG. */
+int chart_png_current(const char *data, size_t len, double scale);
 /* The data behind the figure: "series,<x key>,<y key>[,label]" rows (the
  * label column when bars or points carry text). */
 void chart_csv(const struct chart_fig *f, struct buf *out);

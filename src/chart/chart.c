@@ -618,6 +618,72 @@ chart_fig_finish(struct chart_fig *f)
 	S_finish_axis(f, &f->y, 0);
 }
 
+/* ---- comparing figures ---- */
+
+static int
+S_str_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* Bit for bit: -0 and 0, or two NaNs, may draw differently. */
+static int
+S_nums_same(const double *a, const double *b, size_t n)
+{
+	return n == 0 || memcmp(a, b, n * sizeof(double)) == 0;
+}
+
+static int
+S_axis_same(const struct chart_axis *a, const struct chart_axis *b)
+{
+	size_t i;
+
+	if (!S_str_same(a->title, b->title) || !S_str_same(a->key, b->key) ||
+	    a->scale != b->scale || a->fmt != b->fmt || !S_str_same(a->unit, b->unit) ||
+	    !S_nums_same(&a->lo, &b->lo, 1) || !S_nums_same(&a->hi, &b->hi, 1) ||
+	    a->zero != b->zero || a->nticks != b->nticks || a->nminor != b->nminor ||
+	    !S_nums_same(a->minor, b->minor, a->nminor))
+		return 0;
+	for (i = 0; i < a->nticks; i++)
+		if (!S_nums_same(&a->ticks[i].v, &b->ticks[i].v, 1) ||
+		    strcmp(a->ticks[i].label, b->ticks[i].label) != 0)
+			return 0;
+	return 1;
+}
+
+int
+chart_fig_same(const struct chart_fig *a, const struct chart_fig *b)
+{
+	size_t i, j;
+
+	if (!S_str_same(a->name, b->name) || !S_str_same(a->title, b->title) ||
+	    !S_str_same(a->caption, b->caption) || !S_str_same(a->alt, b->alt) ||
+	    !S_axis_same(&a->x, &b->x) || !S_axis_same(&a->y, &b->y) ||
+	    a->nseries != b->nseries || a->nannots != b->nannots)
+		return 0;
+	for (i = 0; i < a->nseries; i++) {
+		const struct chart_series *p = &a->series[i], *q = &b->series[i];
+		if (!S_str_same(p->label, q->label) || p->kind != q->kind || p->style != q->style ||
+		    p->emphasis != q->emphasis || p->inline_label != q->inline_label ||
+		    p->n != q->n || !S_nums_same(p->x, q->x, p->n) || !S_nums_same(p->y, q->y, p->n) ||
+		    (p->labels == NULL) != (q->labels == NULL))
+			return 0;
+		for (j = 0; p->labels != NULL && j < p->n; j++)
+			if (!S_str_same(p->labels[j], q->labels[j]))
+				return 0;
+	}
+	for (i = 0; i < a->nannots; i++) {
+		const struct chart_annot *p = &a->annots[i], *q = &b->annots[i];
+		if (p->kind != q->kind || !S_nums_same(&p->x, &q->x, 1) ||
+		    !S_nums_same(&p->y, &q->y, 1) || !S_nums_same(&p->x2, &q->x2, 1) ||
+		    !S_str_same(p->label, q->label) || p->style != q->style)
+			return 0;
+	}
+	return 1;
+}
+
 /* ---- text outputs ---- */
 
 static void

@@ -872,6 +872,84 @@ START_TEST(test_layout_cached_per_size_draws_the_same)
 }
 END_TEST
 
+START_TEST(test_fig_same_compares_every_drawn_field)
+{
+	struct data_scenario a, b;
+	struct chart_fig *f, *g;
+
+	S_golden_base(&a);
+	S_golden_base(&b);
+	b.name = (char *)(uintptr_t)"another-name";
+	ck_assert_int_eq(chart_build("theory-vs-practice", &S_set, &a, &f), 0);
+	ck_assert_int_eq(chart_build("theory-vs-practice", &S_set, &b, &g), 0);
+	ck_assert_int_eq(chart_fig_same(f, g), 1);
+	ck_assert_int_eq(chart_fig_same(g, f), 1);
+	/* One ulp of one point. */
+	g->series[3].y[0] = nextafter(g->series[3].y[0], INFINITY);
+	ck_assert_int_eq(chart_fig_same(f, g), 0);
+	g->series[3].y[0] = f->series[3].y[0];
+	ck_assert_int_eq(chart_fig_same(f, g), 1);
+	/* A point's label, a style, the caption, a tick label. */
+	chart_series_point_label(&g->series[3], 0, "another label");
+	ck_assert_int_eq(chart_fig_same(f, g), 0);
+	chart_series_point_label(&g->series[3], 0, f->series[3].labels[0]);
+	ck_assert_int_eq(chart_fig_same(f, g), 1);
+	g->series[0].style++;
+	ck_assert_int_eq(chart_fig_same(f, g), 0);
+	g->series[0].style--;
+	chart_fig_text(g, "Another caption.", f->alt);
+	ck_assert_int_eq(chart_fig_same(f, g), 0);
+	chart_fig_text(g, f->caption, f->alt);
+	ck_assert_int_eq(chart_fig_same(f, g), 1);
+	g->y.ticks[0].label[0] = '9';
+	ck_assert_int_eq(chart_fig_same(f, g), 0);
+	chart_fig_free(f);
+	chart_fig_free(g);
+	/* Another scenario draws another figure. */
+	b.sc.chips = a.sc.chips * 2;
+	ck_assert_int_eq(chart_build("frontier", &S_set, &a, &f), 0);
+	ck_assert_int_eq(chart_build("frontier", &S_set, &b, &g), 0);
+	ck_assert_int_eq(chart_fig_same(f, g), 0);
+	chart_fig_free(f);
+	chart_fig_free(g);
+}
+END_TEST
+
+START_TEST(test_png_current_knows_its_own_pngs)
+{
+	struct chart_fig *f = S_synthetic("synthetic");
+	struct buf png;
+	char *r;
+	size_t rl;
+
+	buf_init(&png);
+	ck_assert_int_eq(chart_png(f, 2, &png), 0);
+	ck_assert_int_eq(chart_png_current(png.data, png.len, 2), 1);
+	/* Another scale, a cut file, another renderer, another encoder. */
+	ck_assert_int_eq(chart_png_current(png.data, png.len, 1), 0);
+	ck_assert_int_eq(chart_png_current(png.data, png.len - 1, 2), 0);
+	ck_assert_int_eq(chart_png_current(png.data, 40, 2), 0);
+	rl = strlen(chart_png_renderer());
+	for (r = png.data; r + rl <= png.data + png.len && memcmp(r, chart_png_renderer(), rl) != 0; r++)
+		;
+	ck_assert(r + rl <= png.data + png.len);	/* found */
+	r[rl - 2] ^= 1;
+	ck_assert_int_eq(chart_png_current(png.data, png.len, 2), 0);
+	r[rl - 2] ^= 1;
+	ck_assert_int_eq(chart_png_current(png.data, png.len, 2), 1);
+	buf_reset(&png);
+	{
+		cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1280, 800);
+		ck_assert_int_eq(chart_png_encode(sf, CHART_PNG_FILTERS, CHART_PNG_LEVEL,
+		    Z_DEFAULT_STRATEGY, NULL, &png), 0);
+		ck_assert_int_eq(chart_png_current(png.data, png.len, 2), 0);
+		cairo_surface_destroy(sf);
+	}
+	buf_free(&png);
+	chart_fig_free(f);
+}
+END_TEST
+
 struct S_thr {
 	const struct chart_fig *f;
 	struct buf svg, png;
@@ -999,6 +1077,8 @@ chart_suite(void)
 	tcase_add_test(tc, test_lesson_scenarios_build_every_figure);
 	tcase_add_test(tc, test_drawing_on_threads_gives_the_same_bytes);
 	tcase_add_test(tc, test_layout_cached_per_size_draws_the_same);
+	tcase_add_test(tc, test_fig_same_compares_every_drawn_field);
+	tcase_add_test(tc, test_png_current_knows_its_own_pngs);
 	tcase_add_test(tc, test_every_figure_a_lesson_names_exists);
 	suite_add_tcase(s, tc);
 	return s;
