@@ -19,15 +19,10 @@ static void
 S_draw(void *ctx, const char *url, cairo_t *cr, double w_pt, double h_pt)
 {
 	const struct site *s = ctx;
-	size_t i;
+	const struct chart_fig *f;
 
-	if (strncmp(url, "chart:", 6) != 0)
-		return;
-	for (i = 0; i < s->ncharts; i++)
-		if (strcmp(s->charts[i].file, url + 6) == 0) {
-			chart_draw(cr, s->charts[i].fig, w_pt, h_pt);
-			return;
-		}
+	if (strncmp(url, "chart:", 6) == 0 && (f = site_chart_fig(s, url + 6)) != NULL)
+		chart_draw(cr, f, w_pt, h_pt);
 }
 
 /* The print text of a lesson: numbers without links (there is no
@@ -53,46 +48,54 @@ S_print_md(struct site *s, struct lesson *l, int hide_answers)
 	return buf_take(&md, NULL);
 }
 
-int
-site_write_pdfs(struct site *s)
+/* The options, as the PDF writer takes them. */
+static int
+S_opts(struct site *s, struct pdf_opts *po)
 {
-	struct pdf_opts po;
-	struct pdf_doc *docs;
-	struct buf b;
-	char **mds;
-	size_t i, last = 0;
-	int rc = 0, hide;
-
-	pdf_opts_defaults(&po);
-	if (s->o->paper != NULL && pdf_paper_parse(s->o->paper, &po.paper) != 0) {
+	pdf_opts_defaults(po);
+	if (s->o->paper != NULL && pdf_paper_parse(s->o->paper, &po->paper) != 0) {
 		struct srcpos pos = { NULL, 0, 0 };
 
 		diag_error(&pos, "unknown paper '%s' (a4, letter)", s->o->paper);
 		return -1;
 	}
-	if (s->o->answers != NULL && pdf_answers_parse(s->o->answers, &po.answers) != 0) {
+	if (s->o->answers != NULL && pdf_answers_parse(s->o->answers, &po->answers) != 0) {
 		struct srcpos pos = { NULL, 0, 0 };
 
 		diag_error(&pos, "unknown answers edition '%s' (none, inline, appendix)",
 		    s->o->answers);
 		return -1;
 	}
-	po.title = SITE_TITLE;
-	po.subject = SITE_DESCRIPTION;
-	po.author = SITE_AUTHOR;
-	po.draw = S_draw;
-	po.draw_ctx = s;
-	docs = xcalloc(s->npages, sizeof(*docs));
-	mds = xcalloc(s->npages + 1, sizeof(*mds));
+	po->title = SITE_TITLE;
+	po->subject = SITE_DESCRIPTION;
+	po->author = SITE_AUTHOR;
+	po->draw = S_draw;
+	po->draw_ctx = s;
+	return 0;
+}
+
+int
+site_pdfs_prepare(struct site *s, struct site_pdfs *pp)
+{
+	struct pdf_opts po;
+	size_t i, last = 0;
+	int rc = 0, hide;
+
+	memset(pp, 0, sizeof(*pp));
+	if (S_opts(s, &po) != 0)
+		return -1;
+	pp->n = s->npages;
+	pp->docs = xcalloc(s->npages + 1, sizeof(*pp->docs));
+	pp->mds = xcalloc(s->npages + 1, sizeof(*pp->mds));
 	/* The student edition leaves the practice problems' worked answers
 	 * out (numbers.tsv marks their numbers "answer", so tests know). */
 	hide = po.answers == PDF_ANSWERS_NONE;
 	for (i = 0; i < s->npages; i++) {
-		if ((mds[i] = S_print_md(s, s->pages[i].l, hide)) == NULL)
+		if ((pp->mds[i] = S_print_md(s, s->pages[i].l, hide)) == NULL)
 			rc = -1;
-		docs[i].slug = s->pages[i].l->slug;
-		docs[i].title = s->pages[i].l->title;
-		docs[i].markdown = mds[i] != NULL ? mds[i] : "";
+		pp->docs[i].slug = s->pages[i].l->slug;
+		pp->docs[i].title = s->pages[i].l->title;
+		pp->docs[i].markdown = pp->mds[i] != NULL ? pp->mds[i] : "";
 		if (s->have_answers && s->pages[i].l->order < s->answers.l->order &&
 		    s->pages[i].l->order >= s->pages[last].l->order)
 			last = i;
@@ -102,30 +105,48 @@ site_write_pdfs(struct site *s)
 	 * after (the last one ordered before them), in the appendix edition
 	 * they close the book. */
 	if (s->have_answers && s->npages > 0) {
-		if ((mds[s->npages] = S_print_md(s, s->answers.l, 0)) == NULL)
+		if ((pp->mds[s->npages] = S_print_md(s, s->answers.l, 0)) == NULL)
 			rc = -1;
-		docs[last].answers_md = mds[s->npages];
+		pp->docs[last].answers_md = pp->mds[s->npages];
 	}
-	if (rc != 0)
-		goto out;
+	return rc;
+}
+
+int
+site_pdfs_write(struct site *s, struct site_pdfs *pp)
+{
+	struct pdf_opts po;
+	struct buf b;
+	size_t i;
+	int rc = 0;
+
+	if (S_opts(s, &po) != 0)
+		return -1;
 	buf_init(&b);
-	if (pdf_book(&po, docs, s->npages, &b) != 0 ||
+	if (pdf_book(&po, pp->docs, pp->n, &b) != 0 ||
 	    site_stage_write(s->stage, "explainer.pdf", b.data, b.len) != 0)
 		rc = -1;
-	for (i = 0; rc == 0 && i < s->npages; i++) {
-		char *f = xasprintf("handouts/%s.pdf", docs[i].slug);
+	for (i = 0; rc == 0 && i < pp->n; i++) {
+		char *f = xasprintf("handouts/%s.pdf", pp->docs[i].slug);
 
 		buf_reset(&b);
-		if (pdf_handout(&po, &docs[i], &b) != 0 ||
+		if (pdf_handout(&po, &pp->docs[i], &b) != 0 ||
 		    site_stage_write(s->stage, f, b.data, b.len) != 0)
 			rc = -1;
 		free(f);
 	}
 	buf_free(&b);
-out:
-	for (i = 0; i <= s->npages; i++)
-		free(mds[i]);
-	free(mds);
-	free(docs);
 	return rc;
+}
+
+void
+site_pdfs_free(struct site_pdfs *pp)
+{
+	size_t i;
+
+	for (i = 0; pp->mds != NULL && i <= pp->n; i++)
+		free(pp->mds[i]);
+	free(pp->mds);
+	free(pp->docs);
+	memset(pp, 0, sizeof(*pp));
 }

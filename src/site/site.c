@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,6 +203,14 @@ site_expand_figure(void *ctx, const struct lesson *l, const char *name,
 		memset(job, 0, sizeof(*job));
 		job->file = xstrdup(file.data);
 		job->fig = fig;
+		/* Two scenarios of other names can give the same figure (a
+		 * lesson's and the answers'): drawn once, written under both. */
+		job->same = SITE_NO_JOB;
+		for (size_t i = 0; i + 1 < s->ncharts; i++)
+			if (s->charts[i].same == SITE_NO_JOB && chart_fig_same(s->charts[i].fig, fig)) {
+				job->same = i;
+				break;
+			}
 	}
 	buf_init(&alt);
 	chart_alt(job->fig, &alt);
@@ -239,10 +248,87 @@ S_html_figure(void *arg, const struct srcpos *pos, const char *name,
 	return 0;
 }
 
+const struct chart_fig *
+site_chart_fig(const struct site *s, const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncharts; i++)
+		if (strcmp(s->charts[i].file, file) == 0)
+			return s->charts[s->charts[i].same != SITE_NO_JOB ? s->charts[i].same : i].fig;
+	return NULL;
+}
+
+/* The 2x PNG beside each SVG (1280 x 800 pixels). */
+#define S_PNG_SCALE 2.0
+
+/* Reads a regular file of at most UTIL_MAX_FILE_BYTES into b, silently:
+ * 0, or -1 when it is missing or anything else (b then empty).  With
+ * want_len != (size_t)-1, a file of another size is not read (-1). */
+static int
+S_read_quiet(const char *path, size_t want_len, struct buf *b)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char chunk[65536];
+	ssize_t r;
+
+	buf_reset(b);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > UTIL_MAX_FILE_BYTES ||
+	    (want_len != (size_t)-1 && (size_t)sb.st_size != want_len)) {
+		close(fd);
+		return -1;
+	}
+	while ((r = read(fd, chunk, sizeof(chunk))) > 0 && b->len + (size_t)r <= UTIL_MAX_FILE_BYTES)
+		buf_put(b, chunk, (size_t)r);
+	close(fd);
+	if (r != 0) {
+		buf_reset(b);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A rebuild keeps the previous build's PNG of a figure whose SVG came out
+ * byte-identical, when that PNG is one this renderer made
+ * (chart_png_current(): tool version, encoder, library versions): both
+ * come from the same drawing calls, and rasterising plus deflating is
+ * most of what a figure costs.  Then j->png holds the previous bytes,
+ * which the stage links rather than rewrites.
+ */
+static int
+S_png_keep(const struct site *s, struct chartjob *j)
+{
+	char *path = xasprintf("%s/charts/%s.svg", s->o->out_dir, j->file);
+	struct buf prev;
+	int keep = 0;
+
+	buf_init(&prev);
+	if (S_read_quiet(path, j->svg.len, &prev) == 0 &&
+	    memcmp(prev.data != NULL ? prev.data : "", j->svg.data != NULL ? j->svg.data : "",
+	    j->svg.len) == 0) {
+		free(path);
+		path = xasprintf("%s/charts/%s.png", s->o->out_dir, j->file);
+		if (S_read_quiet(path, (size_t)-1, &j->png) == 0 &&
+		    chart_png_current(j->png.data, j->png.len, S_PNG_SCALE))
+			keep = 1;
+		else
+			buf_reset(&j->png);
+	}
+	free(path);
+	buf_free(&prev);
+	return keep;
+}
+
 struct pool {
 	struct site *s;
 	pthread_mutex_t mu;
 	size_t next;
+	pthread_t th[32];
+	size_t started;
 };
 
 static void *
@@ -263,53 +349,71 @@ S_worker(void *arg)
 		buf_init(&j->svg);
 		buf_init(&j->png);
 		buf_init(&j->csv);
-		j->rc = chart_svg(j->fig, &j->svg) != 0 || chart_png(j->fig, 2.0, &j->png) != 0 ? -1 : 0;
+		if (j->same != SITE_NO_JOB)
+			continue;
+		j->rc = chart_svg(j->fig, &j->svg);
+		if (j->rc == 0 && !(j->png_kept = S_png_keep(p->s, j)))
+			j->rc = chart_png(j->fig, S_PNG_SCALE, &j->png);
 		chart_csv(j->fig, &j->csv);
 	}
 }
 
-/* Draws every figure, on up to opts->jobs threads (each figure once). */
-static int
-S_draw_charts(struct site *s)
+/*
+ * Starts drawing every figure (each distinct one once) on up to
+ * opts->jobs threads in all, counting the caller's: the caller has other
+ * work (pages, PDFs) to do meanwhile, and joins in S_charts_finish().  On
+ * one thread nothing starts and S_charts_finish() draws them all.
+ */
+static void
+S_charts_start(struct site *s, struct pool *p)
 {
-	struct pool p;
-	pthread_t th[32];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nth = s->o->jobs > 0 ? (size_t)s->o->jobs : (ncpu > 0 ? (size_t)ncpu : 1);
-	size_t i, started = 0;
-	int rc = 0;
+	size_t i;
 
 	if (nth > 32)
 		nth = 32;
 	if (nth > s->ncharts)
 		nth = s->ncharts;
-	p.s = s;
-	p.next = 0;
-	pthread_mutex_init(&p.mu, NULL);
+	p->s = s;
+	p->next = 0;
+	p->started = 0;
+	pthread_mutex_init(&p->mu, NULL);
 	for (i = 1; i < nth; i++)
-		if (pthread_create(&th[started], NULL, S_worker, &p) == 0)
-			started++;
-	S_worker(&p);
-	for (i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&p.mu);
+		if (pthread_create(&p->th[p->started], NULL, S_worker, p) == 0)
+			p->started++;
+}
+
+/* Draws what is left, waits for the threads, and stages every chart's
+ * files (a repeated figure's under its own name). */
+static int
+S_charts_finish(struct site *s, struct pool *p)
+{
+	size_t i;
+	int rc = 0;
+
+	S_worker(p);
+	for (i = 0; i < p->started; i++)
+		pthread_join(p->th[i], NULL);
+	pthread_mutex_destroy(&p->mu);
 	for (i = 0; i < s->ncharts; i++) {
 		struct chartjob *j = &s->charts[i];
+		const struct chartjob *d = j->same != SITE_NO_JOB ? &s->charts[j->same] : j;
 		char *f;
 
-		if (j->rc != 0) {
+		if (d->rc != 0) {
 			S_nopos_error("cannot draw chart '%s'", j->file);
 			rc = -1;
 			continue;
 		}
 		f = xasprintf("charts/%s.svg", j->file);
-		rc |= site_stage_write(s->stage, f, j->svg.data, j->svg.len);
+		rc |= site_stage_write(s->stage, f, d->svg.data, d->svg.len);
 		free(f);
 		f = xasprintf("charts/%s.png", j->file);
-		rc |= site_stage_write(s->stage, f, j->png.data, j->png.len);
+		rc |= site_stage_write(s->stage, f, d->png.data, d->png.len);
 		free(f);
 		f = xasprintf("charts/%s.csv", j->file);
-		rc |= site_stage_write(s->stage, f, j->csv.data != NULL ? j->csv.data : "", j->csv.len);
+		rc |= site_stage_write(s->stage, f, d->csv.data != NULL ? d->csv.data : "", d->csv.len);
 		free(f);
 	}
 	return rc != 0 ? -1 : 0;
@@ -683,9 +787,12 @@ int
 site_build(const struct site_opts *o)
 {
 	struct site s;
-	int rc = -1;
+	struct site_pdfs pdfs;
+	struct pool pool;
+	int rc = -1, page_rc;
 
 	memset(&s, 0, sizeof(s));
+	memset(&pdfs, 0, sizeof(pdfs));
 	s.o = o;
 	if (data_load(o->data_dir, &s.set) != 0)
 		return -1;
@@ -699,10 +806,16 @@ site_build(const struct site_opts *o)
 		goto out;
 	if ((s.stage = site_stage_open(o->out_dir)) == NULL)
 		goto out;
-	if (S_draw_charts(&s) != 0 || S_write_lessons(&s) != 0 || S_write_index(&s) != 0 ||
+	if (o->pdf && site_pdfs_prepare(&s, &pdfs) != 0)
+		goto out;
+	/* The figures draw on the other cores while this thread writes the
+	 * pages and typesets the PDFs (about a quarter of a cold build), then
+	 * helps with what is left. */
+	S_charts_start(&s, &pool);
+	page_rc = S_write_lessons(&s) != 0 || S_write_index(&s) != 0 ||
 	    site_write_reference(&s) != 0 || site_write_derivations(&s) != 0 ||
-	    S_copy_static(&s) != 0 || (o->pdf && site_write_pdfs(&s) != 0) ||
-	    site_write_numbers(&s) != 0)
+	    S_copy_static(&s) != 0 || (o->pdf && site_pdfs_write(&s, &pdfs) != 0);
+	if (S_charts_finish(&s, &pool) != 0 || page_rc || site_write_numbers(&s) != 0)
 		goto out;
 	if (site_stage_commit(s.stage) != 0) {
 		s.stage = NULL;
@@ -715,6 +828,7 @@ site_build(const struct site_opts *o)
 out:
 	if (s.stage != NULL)
 		site_stage_abort(s.stage);
+	site_pdfs_free(&pdfs);
 	S_free(&s);
 	return rc;
 }

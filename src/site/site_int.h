@@ -23,9 +23,13 @@ struct tval;
 struct chartjob {
 	char *file;			/* "SLUG-FIGURE-SCENARIO": charts/FILE.svg */
 	struct chart_fig *fig;
+	size_t same;			/* an earlier job with the same figure (whose
+					 * files this one's repeat), or SITE_NO_JOB */
 	struct buf svg, png, csv;
 	int rc;
+	int png_kept;			/* the previous build's PNG was still right */
 };
+#define SITE_NO_JOB ((size_t)-1)
 
 struct page {
 	struct lesson *l;
@@ -84,8 +88,23 @@ const char *site_shown_path(const char *path, const char *folder, char *out, siz
 struct data_scenario;
 int site_expand_figure(void *ctx, const struct lesson *l, const char *name,
     const struct data_scenario *scen, const struct srcpos *pos, struct buf *md);
-/* explainer.pdf and handouts/SLUG.pdf. */
-int site_write_pdfs(struct site *s);
+/* explainer.pdf and handouts/SLUG.pdf, in two steps so that the
+ * typesetting can run beside the chart threads: site_pdfs_prepare()
+ * checks the options and expands every lesson for print (which may ask
+ * site_expand_figure() for figures, so it runs before the threads start);
+ * site_pdfs_write() typesets and stages the files (it only reads s and
+ * draws the figures); site_pdfs_free() either way. */
+struct pdf_doc;
+struct site_pdfs {
+	struct pdf_doc *docs;
+	char **mds;
+	size_t n;
+};
+int site_pdfs_prepare(struct site *s, struct site_pdfs *pp);
+int site_pdfs_write(struct site *s, struct site_pdfs *pp);
+void site_pdfs_free(struct site_pdfs *pp);
+/* The figure a chart file shows (the first job's, for repeated ones). */
+const struct chart_fig *site_chart_fig(const struct site *s, const char *file);
 void site_num_add(struct site *s, const char *id, const char *label,
     const char *value, const char *page, const char *owner);
 void site_nums_free(struct site *s);

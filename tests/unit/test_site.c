@@ -1,7 +1,8 @@
 /*
  * test_site.c -- the staging folder: paths that would leave out/ are
  * refused, unchanged files keep their inode, commit swaps, abort leaves
- * out/ alone.
+ * out/ alone; a site's figures: each drawn once, and a rebuild keeps the
+ * PNGs whose SVG did not change.
  */
 #include <sys/stat.h>
 
@@ -11,6 +12,7 @@
 #include <unistd.h>
 #include <check.h>
 
+#include "chart.h"
 #include "diag.h"
 #include "site.h"
 #include "util.h"
@@ -150,6 +152,156 @@ START_TEST(test_stage_refuses_a_foreign_folder)
 }
 END_TEST
 
+/* ---- figures across builds ---- */
+
+/* Two lessons whose scenarios have other names but the same figure. */
+static const char S_lesson_a[] =
+    "---\ntitle: Lesson A\norder: 1\nsummary: A.\nscenarios:\n"
+    "  x:\n    model: llama-3.1-70b\n    hardware: h100-sxm\n    weights: fp8\n    kv: fp8\n"
+    "    chips: 8\n    batch: 64\n    context: 4096\n---\n\n# Lesson A\n\n"
+    "{{ figure frontier x }}\n\n{{ figure roofline x }}\n";
+static const char S_lesson_b[] =
+    "---\ntitle: Lesson B\norder: 2\nsummary: B.\nscenarios:\n"
+    "  y:\n    model: llama-3.1-70b\n    hardware: h100-sxm\n    weights: fp8\n    kv: fp8\n"
+    "    chips: 8\n    batch: 64\n    context: 4096\n---\n\n# Lesson B\n\n"
+    "{{ figure frontier y }}\n";
+
+static void
+S_put(const char *rel, const void *data, size_t len)
+{
+	char *path = S_path(rel);
+	FILE *fp = fopen(path, "wb");
+
+	ck_assert_msg(fp != NULL, "cannot write %s", path);
+	ck_assert_uint_eq(fwrite(data, 1, len, fp), len);
+	ck_assert_int_eq(fclose(fp), 0);
+	free(path);
+}
+
+static char *
+S_get(const char *rel, size_t *len)
+{
+	char *path = S_path(rel), *data = NULL;
+
+	ck_assert_int_eq(util_read_file(path, &data, len), 0);
+	free(path);
+	return data;
+}
+
+static ino_t
+S_ino(const char *rel)
+{
+	char *path = S_path(rel);
+	struct stat sb;
+
+	ck_assert_int_eq(stat(path, &sb), 0);
+	free(path);
+	return sb.st_ino;
+}
+
+static void
+S_site(void)
+{
+	struct site_opts o;
+	char *out = S_path("out"), *lessons = S_path("lessons");
+
+	site_opts_defaults(&o);
+	o.out_dir = out;
+	o.data_dir = "../data";
+	o.lessons_dir = lessons;
+	o.templates_dir = "../templates";
+	o.jobs = 2;
+	o.quiet = 1;
+	ck_assert_int_eq(site_build(&o), 0);
+	free(out);
+	free(lessons);
+}
+
+static int
+S_same(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/*
+ * A PNG comes from drawing its figure once, shared by the files of the
+ * same figure, and a rebuild keeps an earlier PNG when the SVG is the
+ * same and the PNG is this renderer's.  Shown with a PNG spoilt on
+ * purpose (one pixel byte, its frame intact): kept, it proves the figure
+ * was not redrawn.
+ */
+START_TEST(test_site_draws_each_figure_once_and_keeps_unchanged_pngs)
+{
+	const char *pa = "out/charts/a-frontier-x.png", *pb = "out/charts/b-frontier-y.png";
+	const char *sa = "out/charts/a-frontier-x.svg";
+	char *a0, *b0, *a1, *b1, *svg, *r0, *r1, *p;
+	size_t a0n, b0n, a1n, b1n, svgn, r0n, r1n, rl = strlen(chart_png_renderer());
+	ino_t ino;
+
+	ck_assert_int_eq(mkdir(S_path("lessons"), 0755), 0);
+	S_put("lessons/a.md", S_lesson_a, strlen(S_lesson_a));
+	S_put("lessons/b.md", S_lesson_b, strlen(S_lesson_b));
+	S_site();
+	a0 = S_get(pa, &a0n);
+	b0 = S_get(pb, &b0n);
+	r0 = S_get("out/charts/a-roofline-x.png", &r0n);
+	ck_assert(chart_png_current(a0, a0n, 2.0));
+	ck_assert(S_same(a0, a0n, b0, b0n));
+	free(b0);
+	b0 = S_get("out/charts/b-frontier-y.svg", &b0n);
+	svg = S_get(sa, &svgn);
+	ck_assert(S_same(svg, svgn, b0, b0n));
+	free(b0);
+
+	/* Spoilt, then rebuilt from the same inputs: kept (same inode), and
+	 * the second file of the figure gets the first one's bytes. */
+	a0[a0n / 2] ^= 0x55;
+	S_put(pa, a0, a0n);
+	ino = S_ino(pa);
+	S_site();
+	a1 = S_get(pa, &a1n);
+	b1 = S_get(pb, &b1n);
+	ck_assert(S_same(a1, a1n, a0, a0n));
+	ck_assert(S_same(b1, b1n, a0, a0n));
+	ck_assert_uint_eq(S_ino(pa), ino);
+	r1 = S_get("out/charts/a-roofline-x.png", &r1n);
+	ck_assert(S_same(r1, r1n, r0, r0n));
+	free(a1);
+	free(b1);
+	free(r1);
+
+	/* Another renderer's PNG is redrawn: the bytes of the first build. */
+	for (p = a0; p + rl <= a0 + a0n && memcmp(p, chart_png_renderer(), rl) != 0; p++)
+		;
+	ck_assert(p + rl <= a0 + a0n);
+	p[rl - 1] ^= 1;
+	S_put(pa, a0, a0n);
+	S_site();
+	a1 = S_get(pa, &a1n);
+	b1 = S_get(pb, &b1n);
+	p[rl - 1] ^= 1;
+	a0[a0n / 2] ^= 0x55;
+	ck_assert(S_same(a1, a1n, a0, a0n));
+	ck_assert(S_same(b1, b1n, a0, a0n));
+	free(a1);
+	free(b1);
+
+	/* An SVG that differs from the new one: the PNG is redrawn too. */
+	a0[a0n / 2] ^= 0x55;
+	S_put(pa, a0, a0n);
+	svg[svgn / 2] ^= 0x01;
+	S_put(sa, svg, svgn);
+	S_site();
+	a1 = S_get(pa, &a1n);
+	a0[a0n / 2] ^= 0x55;
+	ck_assert(S_same(a1, a1n, a0, a0n));
+	free(a1);
+	free(a0);
+	free(svg);
+	free(r0);
+}
+END_TEST
+
 static void
 S_setup(void)
 {
@@ -174,6 +326,11 @@ site_suite(void)
 	    (int)(sizeof(S_bad_paths) / sizeof(S_bad_paths[0])));
 	tcase_add_test(tc, test_stage_commit_keeps_unchanged_files);
 	tcase_add_test(tc, test_stage_refuses_a_foreign_folder);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("figures");
+	tcase_add_checked_fixture(tc, S_setup, S_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_site_draws_each_figure_once_and_keeps_unchanged_pngs);
 	suite_add_tcase(s, tc);
 	return s;
 }
