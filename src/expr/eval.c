@@ -633,6 +633,37 @@ S_scenario(struct S_eval *E, const struct expr_node *n, struct S_ctx *c)
 	return 0;
 }
 
+/* The term already read as scen[ovr].name (a price: ovr ""), or NULL. */
+static const struct expr_term *
+S_term_find(const struct S_eval *E, const char *scen, const char *name,
+    const char *ovr)
+{
+	size_t i;
+
+	for (i = 0; i < E->nterms; i++)
+		if (strcmp(E->terms[i].scenario, scen) == 0 &&
+		    strcmp(E->terms[i].name, name) == 0 &&
+		    strcmp(E->terms[i].overrides, ovr) == 0)
+			return &E->terms[i];
+	return NULL;
+}
+
+/* A new, zeroed term; NULL (and too_many set) past EXPR_MAX_TERMS. */
+static struct expr_term *
+S_term_new(struct S_eval *E)
+{
+	struct expr_term *t;
+
+	if (E->nterms >= EXPR_MAX_TERMS) {
+		E->too_many = 1;
+		return NULL;
+	}
+	E->terms = xreallocarray(E->terms, E->nterms + 1, sizeof *E->terms);
+	t = &E->terms[E->nterms++];
+	memset(t, 0, sizeof *t);
+	return t;
+}
+
 static void
 S_add_term(struct S_eval *E, const struct expr_node *n, const struct S_ctx *c,
     double v)
@@ -640,23 +671,12 @@ S_add_term(struct S_eval *E, const struct expr_node *n, const struct S_ctx *c,
 	const struct calc_quantity *q = calc_quantity_find(n->name);
 	struct expr_term *t;
 	char *ovr = S_ovr_text(n);
-	size_t i;
 
-	for (i = 0; i < E->nterms; i++)
-		if (strcmp(E->terms[i].scenario, n->scen) == 0 &&
-		    strcmp(E->terms[i].name, n->name) == 0 &&
-		    strcmp(E->terms[i].overrides, ovr) == 0) {
-			free(ovr);
-			return;
-		}
-	if (E->nterms >= EXPR_MAX_TERMS) {
-		E->too_many = 1;
+	if (S_term_find(E, n->scen, n->name, ovr) != NULL ||
+	    (t = S_term_new(E)) == NULL) {
 		free(ovr);
 		return;
 	}
-	E->terms = xreallocarray(E->terms, E->nterms + 1, sizeof *E->terms);
-	t = &E->terms[E->nterms++];
-	memset(t, 0, sizeof *t);
 	t->scenario = xstrdup(n->scen);
 	t->overrides = ovr;
 	t->name = xstrdup(n->name);
@@ -772,23 +792,12 @@ S_add_price_term(struct S_eval *E, const struct expr_node *n,
 	struct expr_term *term;
 	char *scen = S_term_scen(n), num[64], a[64], b[64];
 	const char *unit = expr_price_field_unit(n->name);
-	size_t i;
 
-	for (i = 0; i < E->nterms; i++)
-		if (strcmp(E->terms[i].scenario, scen) == 0 &&
-		    strcmp(E->terms[i].name, n->name) == 0 &&
-		    E->terms[i].overrides[0] == '\0') {
-			free(scen);
-			return;
-		}
-	if (E->nterms >= EXPR_MAX_TERMS) {
-		E->too_many = 1;
+	if (S_term_find(E, scen, n->name, "") != NULL ||
+	    (term = S_term_new(E)) == NULL) {
 		free(scen);
 		return;
 	}
-	E->terms = xreallocarray(E->terms, E->nterms + 1, sizeof *E->terms);
-	term = &E->terms[E->nterms++];
-	memset(term, 0, sizeof *term);
 	term->scenario = scen;
 	term->overrides = xstrdup("");
 	term->name = xstrdup(n->name);
@@ -1047,22 +1056,17 @@ S_leaf_value(const void *ctx, const struct expr_node *n, struct buf *b)
 	const struct S_eval *E = ctx;
 	char *o = n->kind == EXPR_PATH ? S_ovr_text(n) : xstrdup("");
 	char *sc = S_term_scen(n);
+	const struct expr_term *t = S_term_find(E, sc, n->name, o);
 	char num[64];
-	size_t i;
 
-	for (i = 0; i < E->nterms; i++)
-		if (strcmp(E->terms[i].scenario, sc) == 0 &&
-		    strcmp(E->terms[i].name, n->name) == 0 &&
-		    strcmp(E->terms[i].overrides, o) == 0) {
-			const char *u = E->terms[i].unit;
-
-			S_sig(E->terms[i].value, num, sizeof num);
-			buf_printf(b, "%s%s%s", num, u && *u ? " " : "", u ? u : "");
-			break;
-		}
+	if (t != NULL) {
+		S_sig(t->value, num, sizeof num);
+		buf_printf(b, "%s%s%s", num, t->unit && *t->unit ? " " : "",
+		    t->unit ? t->unit : "");
+	}
 	free(o);
 	free(sc);
-	return i < E->nterms;
+	return t != NULL;
 }
 
 static char *
