@@ -167,7 +167,9 @@ else
 		    "models.html:Llama &lt;script&gt;alert(&#39;model&#39;)&lt;/script&gt; &quot;70B&quot;" \
 		    "index.html:A &quot;quoted&quot; &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; lesson" \
 		    "index.html:Summary &quot;&gt;&lt;script&gt;alert(&#39;summary&#39;)&lt;/script&gt;" \
-		    "one.html:Body &lt;script&gt;alert("; do
+		    "one.html:Body &lt;script&gt;alert(" \
+		    "one.html:on NVIDIA &lt;script&gt;alert(" \
+		    "one.html:with Llama &lt;script&gt;alert("; do
 			if grep -qF -- "${t_want#*:}" "$t_out/${t_want%%:*}"; then ok
 			else fail "escape: ${t_want%%:*} lacks: ${t_want#*:}"; fi
 		done
