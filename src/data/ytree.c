@@ -119,19 +119,23 @@ S_attach(struct S_ctx *c, struct ynode *node)
 	return 0;
 }
 
-/* qsort has no context argument: the keys being sorted. */
-static struct ynode *const *S_sort_keys;
+/* A key and its place in the mapping: qsort has no context argument, and
+ * a file-scope pointer to the keys would race when two threads parse. */
+struct S_keyref {
+	const char *key;
+	size_t idx;
+};
 
 static int
 S_keycmp(const void *a, const void *b)
 {
-	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
-	int r = strcmp(S_sort_keys[ia]->value, S_sort_keys[ib]->value);
+	const struct S_keyref *x = a, *y = b;
+	int r = strcmp(x->key, y->key);
 
 	if (r != 0)
 		return r;
 	/* Ties in document order, so the first occurrence leads its group. */
-	return ia < ib ? -1 : ia > ib;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 /* Reports every repeated key of a finished mapping, in document order;
@@ -139,7 +143,8 @@ S_keycmp(const void *a, const void *b)
 static int
 S_check_dups(const struct ynode *map)
 {
-	size_t *order, *first, i, head;
+	struct S_keyref *order;
+	size_t *first, i, head;
 	int bad = 0;
 
 	if (map->n < 2)
@@ -147,17 +152,17 @@ S_check_dups(const struct ynode *map)
 	order = xreallocarray(NULL, map->n, sizeof(*order));
 	first = xreallocarray(NULL, map->n, sizeof(*first));
 	for (i = 0; i < map->n; i++) {
-		order[i] = i;
+		order[i].key = map->keys[i]->value;
+		order[i].idx = i;
 		first[i] = i;
 	}
-	S_sort_keys = map->keys;
 	qsort(order, map->n, sizeof(*order), S_keycmp);
-	head = order[0];
+	head = order[0].idx;
 	for (i = 1; i < map->n; i++) {
-		if (strcmp(map->keys[order[i]]->value, map->keys[head]->value) == 0)
-			first[order[i]] = head;
+		if (strcmp(order[i].key, map->keys[head]->value) == 0)
+			first[order[i].idx] = head;
 		else
-			head = order[i];
+			head = order[i].idx;
 	}
 	for (i = 0; i < map->n; i++)
 		if (first[i] != i) {
