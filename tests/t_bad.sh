@@ -144,6 +144,17 @@ else
 		if [ -z "$t_left" ]; then ok; else fail "site/$t_name left: $t_left"; fi
 	done
 
+	# --out naming an input folder, or the working directory: refused,
+	# and the inputs untouched.
+	S_site_stage base-lessons
+	for t_out in lessons . ; do
+		t_name=out-$( [ "$t_out" = . ] && echo dot || echo "$t_out")
+		golden "../bad/gen/$t_name/expected" S_bad_in "$TMP/site/base-lessons" \
+			"$INFERBOOK" site --out "$t_out" --data data --lessons lessons --templates templates
+	done
+	if cmp -s tests/bad/site/base-lessons/01-one.md "$TMP/site/base-lessons/lessons/01-one.md"
+	then ok; else fail "--out lessons touched the lessons"; fi
+
 	# A lesson that is a symbolic link to a file outside lessons/.
 	S_site_stage base-lessons
 	cp tests/bad/gen/symlink-lesson/outside.md "$TMP/site/base-lessons/outside.md"
