@@ -4,7 +4,8 @@
  * Every message is printed as "file:line:col: error|warning: message" with
  * 1-based line and column, or "inferbook: error: message" when there is no
  * position.  The module remembers the worst level seen, so main() can exit
- * with 1 after errors (warnings alone leave the status 0).
+ * with 1 after errors (warnings alone leave the status 0).  Printing is
+ * thread-safe: each message is written whole.
  */
 #ifndef INFERBOOK_DIAG_H
 #define INFERBOOK_DIAG_H

@@ -2,11 +2,15 @@
  * diag.c -- every message the tool prints about its inputs goes through
  * here, so the format "file:line:col: level: message" is made in one place.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "diag.h"
 
+/* The site build draws charts on worker threads: one message at a time,
+ * so lines never interleave and the counts stay exact. */
+static pthread_mutex_t S_mu = PTHREAD_MUTEX_INITIALIZER;
 static FILE *S_stream;
 static enum diag_level S_worst;
 static unsigned S_count[3];
@@ -16,8 +20,10 @@ static const char *const S_names[] = { "note", "warning", "error" };
 static void
 S_vdiag(enum diag_level lvl, const struct srcpos *pos, const char *fmt, va_list ap)
 {
-	FILE *fp = S_stream ? S_stream : stderr;
+	FILE *fp;
 
+	pthread_mutex_lock(&S_mu);
+	fp = S_stream ? S_stream : stderr;
 	if (lvl > S_worst)
 		S_worst = lvl;
 	S_count[lvl]++;
@@ -35,6 +41,7 @@ S_vdiag(enum diag_level lvl, const struct srcpos *pos, const char *fmt, va_list 
 	vfprintf(fp, fmt, ap);
 	fputc('\n', fp);
 	fflush(fp);
+	pthread_mutex_unlock(&S_mu);
 }
 
 void
