@@ -51,8 +51,6 @@
 
 /* ---- the value tree ---- */
 
-enum tval_kind { TVAL_STR, TVAL_LIST, TVAL_MAP };
-
 struct tval;
 
 /* Constructors return a new node the caller owns (or hands over). */
@@ -61,7 +59,8 @@ struct tval *tval_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 struct tval *tval_list(void);
 struct tval *tval_map(void);
 /* Appends to a list / sets a key of a map (replacing an earlier value);
- * both take ownership of v.  Return v for chaining. */
+ * both take ownership of v.  Return v for chaining, or free v and return
+ * NULL when list (map) is not a list (map). */
 struct tval *tval_push(struct tval *list, struct tval *v);
 struct tval *tval_set(struct tval *map, const char *key, struct tval *v);
 /* Shorthands: set a string (copied); set "1" when cond, else nothing. */

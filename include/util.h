@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdarg.h>
 
+/* malloc, calloc, realloc, strdup, strndup that print "out of memory" and
+ * exit(1) instead of returning NULL; a size of 0 still gives a pointer
+ * the caller may free. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
@@ -26,6 +29,8 @@ struct buf {
 	size_t len;
 	size_t cap;
 };
+/* An empty buffer (data NULL until the first append); buf_free releases
+ * the memory and leaves b empty; buf_reset empties b but keeps it. */
 void buf_init(struct buf *b);
 void buf_free(struct buf *b);
 void buf_reset(struct buf *b);

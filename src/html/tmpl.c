@@ -18,6 +18,8 @@
 /* ------------------------------------------------------------------ */
 /* The value tree                                                       */
 
+enum tval_kind { TVAL_STR, TVAL_LIST, TVAL_MAP };
+
 struct tval {
 	enum tval_kind kind;
 	char *s;			/* STR */
