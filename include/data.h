@@ -107,11 +107,15 @@ void data_free(struct data_set *set);
 const struct data_hw *data_find_hw(const struct data_set *set, const char *id);
 const struct data_model *data_find_model(const struct data_set *set, const char *id);
 const struct data_price *data_find_price(const struct data_set *set, const char *id);
-/* Prints "known hardware: a, b, c" (or models) to the diagnostics stream. */
-void data_list_known(const struct data_set *set, int models);
-/* The ids of the chips (models != 0: the models), sorted, as "a, b, c";
- * the caller frees the string. */
-char *data_known_list(const struct data_set *set, int models);
+/* Which entries data_known_list() names. */
+enum data_kind { DATA_KIND_HW, DATA_KIND_MODELS, DATA_KIND_PRICES };
+/* Prints "known hardware: a, b, c" (models, prices) to the diagnostics
+ * stream. */
+void data_list_known(const struct data_set *set, enum data_kind kind);
+/* The ids of one kind of entry, sorted (messages must not depend on the
+ * files' order), as "a, b, c"; "" when there are none.  The caller frees
+ * the string. */
+char *data_known_list(const struct data_set *set, enum data_kind kind);
 
 /*
  * A named scenario: a model and a chip from the data set, precisions,

@@ -441,12 +441,12 @@ cli_calc(int argc, char *argv[])
 		return 1;
 	if ((hw = data_find_hw(&set, o.hardware)) == NULL) {
 		fprintf(stderr, "inferbook: error: --hardware: unknown hardware '%s'\n", o.hardware);
-		data_list_known(&set, 0);
+		data_list_known(&set, DATA_KIND_HW);
 		goto out;
 	}
 	if ((m = data_find_model(&set, o.model)) == NULL) {
 		fprintf(stderr, "inferbook: error: --model: unknown model '%s'\n", o.model);
-		data_list_known(&set, 1);
+		data_list_known(&set, DATA_KIND_MODELS);
 		goto out;
 	}
 	c = calc_default_compute(&hw->hw, w);

@@ -730,18 +730,21 @@ S_strpcmp(const void *a, const void *b)
 }
 
 char *
-data_known_list(const struct data_set *set, int models)
+data_known_list(const struct data_set *set, enum data_kind kind)
 {
-	size_t n = models ? set->nmodels : set->nhw, i;
+	size_t n, i;
 	const char **ids;
 	struct buf b;
 
+	n = kind == DATA_KIND_MODELS ? set->nmodels :
+	    kind == DATA_KIND_PRICES ? set->nprices : set->nhw;
 	buf_init(&b);
 	if (n == 0)
 		return buf_take(&b, NULL);
 	ids = xcalloc(n, sizeof(*ids));
 	for (i = 0; i < n; i++)
-		ids[i] = models ? set->models[i].id : set->hw[i].id;
+		ids[i] = kind == DATA_KIND_MODELS ? set->models[i].id :
+		    kind == DATA_KIND_PRICES ? set->prices[i].id : set->hw[i].id;
 	/* Sorted, so the message does not depend on the file's order. */
 	qsort(ids, n, sizeof(*ids), S_strpcmp);
 	for (i = 0; i < n; i++)
@@ -751,10 +754,14 @@ data_known_list(const struct data_set *set, int models)
 }
 
 void
-data_list_known(const struct data_set *set, int models)
+data_list_known(const struct data_set *set, enum data_kind kind)
 {
-	char *list = data_known_list(set, models);
+	static const char *const what[] = {
+		[DATA_KIND_HW] = "hardware", [DATA_KIND_MODELS] = "models",
+		[DATA_KIND_PRICES] = "prices"
+	};
+	char *list = data_known_list(set, kind);
 
-	diag(DIAG_NONE, NULL, "known %s: %s", models ? "models" : "hardware", list);
+	diag(DIAG_NONE, NULL, "known %s: %s", what[kind], list);
 	free(list);
 }

@@ -127,7 +127,7 @@ S_lookup(const struct data_set *set, const struct ynode *map, const char *key,
 	found = models ? (const void *)data_find_model(set, id) : (const void *)data_find_hw(set, id);
 	if (found != NULL)
 		return found;
-	known = data_known_list(set, models);
+	known = data_known_list(set, models ? DATA_KIND_MODELS : DATA_KIND_HW);
 	diag_error(&n->pos, "unknown %s '%s' in scenario '%s' (known: %s)", key, id, name, known);
 	free(known);
 	return NULL;

@@ -695,32 +695,6 @@ S_add_term(struct S_eval *E, const struct expr_node *n, const struct S_ctx *c,
 
 /* ---- price("ID").NAME ---- */
 
-/* "a, b, c": the price ids, sorted (messages must not depend on file order). */
-static char *
-S_price_ids(const struct data_set *set)
-{
-	const char **ids;
-	struct buf b;
-	size_t i, j;
-
-	buf_init(&b);
-	buf_put(&b, "", 0);
-	if (set->nprices == 0)
-		return buf_take(&b, NULL);
-	ids = xcalloc(set->nprices, sizeof *ids);
-	for (i = 0; i < set->nprices; i++) {
-		const char *id = set->prices[i].id;
-
-		for (j = i; j > 0 && strcmp(ids[j - 1], id) > 0; j--)
-			ids[j] = ids[j - 1];
-		ids[j] = id;
-	}
-	for (i = 0; i < set->nprices; i++)
-		buf_printf(&b, "%s%s", i ? ", " : "", ids[i]);
-	free(ids);
-	return buf_take(&b, NULL);
-}
-
 /* Does tier t apply to a prompt of `tokens` tokens? */
 static int
 S_tier_applies(const struct data_tier *t, double tokens)
@@ -836,7 +810,7 @@ S_eval_price(struct S_eval *E, const struct expr_node *n, struct S_val *out)
 		return -1;
 	}
 	if ((p = data_find_price(set, n->scen)) == NULL) {
-		char *ids = S_price_ids(set);
+		char *ids = data_known_list(set, DATA_KIND_PRICES);
 
 		if (*ids)
 			diag_error(&n->pos, "unknown price '%s' (known prices: %s)",

@@ -195,17 +195,22 @@ START_TEST(test_known_list_is_sorted)
 	struct tu_capture c;
 	char *out, *list;
 
-	list = data_known_list(&S_real, 0);
+	list = data_known_list(&S_real, DATA_KIND_HW);
 	ck_assert_str_eq(list, "a100-80gb-sxm, b200, gb200, h100-pcie, h100-sxm, h200-sxm, "
 	    "l40s, mi300x, mi325x, rtx-4090, tpu-v5e, tpu-v5p, tpu-v6e");
 	free(list);
 	tu_capture_start(&c);
-	data_list_known(&S_real, 1);
+	data_list_known(&S_real, DATA_KIND_MODELS);
 	out = tu_capture_end(&c);
 	ck_assert_str_eq(out, "inferbook: note: known models: deepseek-v3, gemma-3-27b, "
 	    "gpt-oss-120b, llama-3.1-405b, llama-3.1-70b, llama-3.1-8b, mixtral-8x7b, "
 	    "qwen2.5-72b, qwen3-235b-a22b\n");
 	free(out);
+	list = data_known_list(&S_real, DATA_KIND_PRICES);
+	ck_assert_str_eq(list, "claude-opus-4.5, claude-opus-4.6-fast, claude-sonnet-4, "
+	    "claude-sonnet-4-long, deepseek-v3, deepseek-v3.2, gemini-1.5-pro, "
+	    "gemini-2.5-pro, gpt-4.1, gpt-4o, gpt-5, gpt-5-priority");
+	free(list);
 }
 END_TEST
 
