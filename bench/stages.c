@@ -19,8 +19,9 @@
  *   stages png RUNS DATA LESSONS
  *       The 2x PNG of every figure the lessons draw, encoded by cairo's
  *       writer (what chart_png used before) and by chart_png_encode with
- *       several filter and zlib settings (chart_png's among them): time and bytes per encoder, to size the biggest
- *       hot spot of a cold build (see bench/RESULTS.md).
+ *       several filter and zlib settings (chart_png's among them): time
+ *       and bytes per encoder, the measurement behind chart_png's choice
+ *       (see bench/RESULTS.md).
  *
  * Output: "cold S" (the warm-up pass), then one "run S" line per timed
  * pass, S in seconds for the whole pass; `png` prints one line per

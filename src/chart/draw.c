@@ -1979,9 +1979,9 @@ static pthread_once_t S_renderer_once = PTHREAD_ONCE_INIT;
 static void
 S_renderer_init(void)
 {
-	snprintf(S_renderer, sizeof(S_renderer), "inferbook %s chart-png/%d (cairo %s, libpng %s, zlib %s)",
-	    INFERBOOK_VERSION, S_PNG_REV, cairo_version_string(), png_get_libpng_ver(NULL),
-	    zlibVersion());
+	snprintf(S_renderer, sizeof(S_renderer),
+	    "inferbook %s chart-png/%d (cairo %s, libpng %s, zlib %s)", INFERBOOK_VERSION,
+	    S_PNG_REV, cairo_version_string(), png_get_libpng_ver(NULL), zlibVersion());
 }
 
 const char *

@@ -236,9 +236,11 @@ START_TEST(test_site_draws_each_figure_once_and_keeps_unchanged_pngs)
 	const char *sa = "out/charts/a-frontier-x.svg";
 	char *a0, *b0, *a1, *b1, *svg, *r0, *r1, *p;
 	size_t a0n, b0n, a1n, b1n, svgn, r0n, r1n, rl = strlen(chart_png_renderer());
+	char *dir = S_path("lessons");
 	ino_t ino;
 
-	ck_assert_int_eq(mkdir(S_path("lessons"), 0755), 0);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	free(dir);
 	S_put("lessons/a.md", S_lesson_a, strlen(S_lesson_a));
 	S_put("lessons/b.md", S_lesson_b, strlen(S_lesson_b));
 	S_site();
