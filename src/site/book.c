@@ -77,19 +77,20 @@ S_opts(struct site *s, struct pdf_opts *po)
 int
 site_pdfs_prepare(struct site *s, struct site_pdfs *pp)
 {
-	struct pdf_opts po;
 	size_t i, last = 0;
 	int rc = 0, hide;
 
 	memset(pp, 0, sizeof(*pp));
-	if (S_opts(s, &po) != 0)
+	if (S_opts(s, &pp->po) != 0)
 		return -1;
 	pp->n = s->npages;
 	pp->docs = xcalloc(s->npages + 1, sizeof(*pp->docs));
 	pp->mds = xcalloc(s->npages + 1, sizeof(*pp->mds));
+	pp->out = xcalloc(s->npages + 1, sizeof(*pp->out));
+	pp->rc = xcalloc(s->npages + 1, sizeof(*pp->rc));
 	/* The student edition leaves the practice problems' worked answers
 	 * out (numbers.tsv marks their numbers "answer", so tests know). */
-	hide = po.answers == PDF_ANSWERS_NONE;
+	hide = pp->po.answers == PDF_ANSWERS_NONE;
 	for (i = 0; i < s->npages; i++) {
 		if ((pp->mds[i] = S_print_md(s, s->pages[i].l, hide)) == NULL)
 			rc = -1;
@@ -112,30 +113,32 @@ site_pdfs_prepare(struct site *s, struct site_pdfs *pp)
 	return rc;
 }
 
-int
-site_pdfs_write(struct site *s, struct site_pdfs *pp)
+void
+site_pdfs_task(const struct site *s, struct site_pdfs *pp, size_t k)
 {
-	struct pdf_opts po;
-	struct buf b;
-	size_t i;
+	(void)s;
+	buf_init(&pp->out[k]);
+	if (k == 0)
+		pp->rc[k] = pdf_book(&pp->po, pp->docs, pp->n, &pp->out[k]);
+	else
+		pp->rc[k] = pdf_handout(&pp->po, &pp->docs[k - 1], &pp->out[k]);
+}
+
+int
+site_pdfs_stage(struct site *s, struct site_pdfs *pp)
+{
+	size_t k;
 	int rc = 0;
 
-	if (S_opts(s, &po) != 0)
-		return -1;
-	buf_init(&b);
-	if (pdf_book(&po, pp->docs, pp->n, &b) != 0 ||
-	    site_stage_write(s->stage, "explainer.pdf", b.data, b.len) != 0)
-		rc = -1;
-	for (i = 0; rc == 0 && i < pp->n; i++) {
-		char *f = xasprintf("handouts/%s.pdf", pp->docs[i].slug);
+	for (k = 0; rc == 0 && k <= pp->n; k++) {
+		char *f = k == 0 ? xstrdup("explainer.pdf") :
+		    xasprintf("handouts/%s.pdf", pp->docs[k - 1].slug);
 
-		buf_reset(&b);
-		if (pdf_handout(&po, &pp->docs[i], &b) != 0 ||
-		    site_stage_write(s->stage, f, b.data, b.len) != 0)
+		if (pp->rc[k] != 0 || site_stage_write(s->stage, f, pp->out[k].data,
+		    pp->out[k].len) != 0)
 			rc = -1;
 		free(f);
 	}
-	buf_free(&b);
 	return rc;
 }
 
@@ -144,9 +147,13 @@ site_pdfs_free(struct site_pdfs *pp)
 {
 	size_t i;
 
-	for (i = 0; pp->mds != NULL && i <= pp->n; i++)
+	for (i = 0; pp->mds != NULL && i <= pp->n; i++) {
 		free(pp->mds[i]);
+		buf_free(&pp->out[i]);
+	}
 	free(pp->mds);
 	free(pp->docs);
+	free(pp->out);
+	free(pp->rc);
 	memset(pp, 0, sizeof(*pp));
 }

@@ -323,13 +323,33 @@ S_png_keep(const struct site *s, struct chartjob *j)
 	return keep;
 }
 
+/*
+ * The work that can run on any thread, numbered: the book first (the
+ * longest single task), then the figures, then the handouts (short ones
+ * last, so the threads finish together).  Without PDFs, the figures.
+ */
 struct pool {
 	struct site *s;
+	struct site_pdfs *pdfs;		/* NULL: --no-pdf */
 	pthread_mutex_t mu;
-	size_t next;
+	size_t next, ntasks;
 	pthread_t th[32];
 	size_t started;
 };
+
+static void
+S_chart_task(const struct site *s, struct chartjob *j)
+{
+	buf_init(&j->svg);
+	buf_init(&j->png);
+	buf_init(&j->csv);
+	if (j->same != SITE_NO_JOB)
+		return;
+	j->rc = chart_svg(j->fig, &j->svg);
+	if (j->rc == 0 && !(j->png_kept = S_png_keep(s, j)))
+		j->rc = chart_png(j->fig, S_PNG_SCALE, &j->png);
+	chart_csv(j->fig, &j->csv);
+}
 
 static void *
 S_worker(void *arg)
@@ -337,57 +357,58 @@ S_worker(void *arg)
 	struct pool *p = arg;
 
 	for (;;) {
-		struct chartjob *j;
 		size_t i;
 
 		pthread_mutex_lock(&p->mu);
 		i = p->next++;
 		pthread_mutex_unlock(&p->mu);
-		if (i >= p->s->ncharts)
+		if (i >= p->ntasks)
 			return NULL;
-		j = &p->s->charts[i];
-		buf_init(&j->svg);
-		buf_init(&j->png);
-		buf_init(&j->csv);
-		if (j->same != SITE_NO_JOB)
+		if (p->pdfs != NULL && i == 0) {
+			site_pdfs_task(p->s, p->pdfs, 0);
 			continue;
-		j->rc = chart_svg(j->fig, &j->svg);
-		if (j->rc == 0 && !(j->png_kept = S_png_keep(p->s, j)))
-			j->rc = chart_png(j->fig, S_PNG_SCALE, &j->png);
-		chart_csv(j->fig, &j->csv);
+		}
+		if (p->pdfs != NULL)
+			i--;
+		if (i < p->s->ncharts)
+			S_chart_task(p->s, &p->s->charts[i]);
+		else
+			site_pdfs_task(p->s, p->pdfs, 1 + i - p->s->ncharts);
 	}
 }
 
 /*
- * Starts drawing every figure (each distinct one once) on up to
- * opts->jobs threads in all, counting the caller's: the caller has other
- * work (pages, PDFs) to do meanwhile, and joins in S_charts_finish().  On
- * one thread nothing starts and S_charts_finish() draws them all.
+ * Starts the figures and the PDFs (pdfs may be NULL) on up to opts->jobs
+ * threads in all, counting the caller's: the caller writes the pages
+ * meanwhile, then joins in S_pool_finish().  On one thread nothing
+ * starts, and S_pool_finish() does it all.
  */
 static void
-S_charts_start(struct site *s, struct pool *p)
+S_pool_start(struct site *s, struct site_pdfs *pdfs, struct pool *p)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nth = s->o->jobs > 0 ? (size_t)s->o->jobs : (ncpu > 0 ? (size_t)ncpu : 1);
 	size_t i;
 
+	p->s = s;
+	p->pdfs = pdfs;
+	p->next = 0;
+	p->ntasks = s->ncharts + (pdfs != NULL ? pdfs->n + 1 : 0);
+	p->started = 0;
 	if (nth > 32)
 		nth = 32;
-	if (nth > s->ncharts)
-		nth = s->ncharts;
-	p->s = s;
-	p->next = 0;
-	p->started = 0;
+	if (nth > p->ntasks)
+		nth = p->ntasks;
 	pthread_mutex_init(&p->mu, NULL);
 	for (i = 1; i < nth; i++)
 		if (pthread_create(&p->th[p->started], NULL, S_worker, p) == 0)
 			p->started++;
 }
 
-/* Draws what is left, waits for the threads, and stages every chart's
- * files (a repeated figure's under its own name). */
+/* Does what is left, waits for the threads, and stages every chart's
+ * files (a repeated figure's under its own name) and the PDFs. */
 static int
-S_charts_finish(struct site *s, struct pool *p)
+S_pool_finish(struct site *s, struct pool *p)
 {
 	size_t i;
 	int rc = 0;
@@ -416,6 +437,8 @@ S_charts_finish(struct site *s, struct pool *p)
 		rc |= site_stage_write(s->stage, f, d->csv.data != NULL ? d->csv.data : "", d->csv.len);
 		free(f);
 	}
+	if (rc == 0 && p->pdfs != NULL && site_pdfs_stage(s, p->pdfs) != 0)
+		rc = -1;
 	return rc != 0 ? -1 : 0;
 }
 
@@ -808,14 +831,14 @@ site_build(const struct site_opts *o)
 		goto out;
 	if (o->pdf && site_pdfs_prepare(&s, &pdfs) != 0)
 		goto out;
-	/* The figures draw on the other cores while this thread writes the
-	 * pages and typesets the PDFs (about a quarter of a cold build), then
+	/* The figures and the PDFs (nearly all of a cold build's time) go
+	 * to the other cores while this thread writes the pages, then it
 	 * helps with what is left. */
-	S_charts_start(&s, &pool);
+	S_pool_start(&s, o->pdf ? &pdfs : NULL, &pool);
 	page_rc = S_write_lessons(&s) != 0 || S_write_index(&s) != 0 ||
 	    site_write_reference(&s) != 0 || site_write_derivations(&s) != 0 ||
-	    S_copy_static(&s) != 0 || (o->pdf && site_pdfs_write(&s, &pdfs) != 0);
-	if (S_charts_finish(&s, &pool) != 0 || page_rc || site_write_numbers(&s) != 0)
+	    S_copy_static(&s) != 0;
+	if (S_pool_finish(&s, &pool) != 0 || page_rc || site_write_numbers(&s) != 0)
 		goto out;
 	if (site_stage_commit(s.stage) != 0) {
 		s.stage = NULL;

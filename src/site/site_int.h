@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "data.h"
 #include "html.h"
+#include "pdf.h"
 #include "site.h"
 #include "util.h"
 
@@ -88,20 +89,27 @@ const char *site_shown_path(const char *path, const char *folder, char *out, siz
 struct data_scenario;
 int site_expand_figure(void *ctx, const struct lesson *l, const char *name,
     const struct data_scenario *scen, const struct srcpos *pos, struct buf *md);
-/* explainer.pdf and handouts/SLUG.pdf, in two steps so that the
- * typesetting can run beside the chart threads: site_pdfs_prepare()
- * checks the options and expands every lesson for print (which may ask
- * site_expand_figure() for figures, so it runs before the threads start);
- * site_pdfs_write() typesets and stages the files (it only reads s and
- * draws the figures); site_pdfs_free() either way. */
-struct pdf_doc;
+/*
+ * explainer.pdf and handouts/SLUG.pdf, in steps, so that the book and
+ * each handout can be typeset on any thread beside the figures:
+ * site_pdfs_prepare() checks the options and expands every lesson for
+ * print (which may ask site_expand_figure() for figures, so it runs
+ * before any thread starts); site_pdfs_task(k) typesets document k (0:
+ * the book, 1 + i: lesson i's handout) into out[k], reading s and drawing
+ * its figures only; site_pdfs_stage() stages every file, in order, after
+ * the threads are done; site_pdfs_free() in any case.
+ */
 struct site_pdfs {
+	struct pdf_opts po;
 	struct pdf_doc *docs;
 	char **mds;
-	size_t n;
+	size_t n;			/* lessons: n + 1 documents */
+	struct buf *out;
+	int *rc;
 };
 int site_pdfs_prepare(struct site *s, struct site_pdfs *pp);
-int site_pdfs_write(struct site *s, struct site_pdfs *pp);
+void site_pdfs_task(const struct site *s, struct site_pdfs *pp, size_t k);
+int site_pdfs_stage(struct site *s, struct site_pdfs *pp);
 void site_pdfs_free(struct site_pdfs *pp);
 /* The figure a chart file shows (the first job's, for repeated ones). */
 const struct chart_fig *site_chart_fig(const struct site *s, const char *file);
