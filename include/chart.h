@@ -24,7 +24,8 @@
  *  - Failure: chart_build() prints a diag error and returns -1 when the
  *    name is unknown or the data cannot support the figure (no price for a
  *    cost figure, a model that fits on no chip, ...).  Drawing never fails;
- *    chart_svg()/chart_png() return -1 only if cairo reports an error.
+ *    chart_svg()/chart_png() return -1 only if cairo (or, for the PNG,
+ *    libpng) reports an error.
  *  - Thread use: figures are read-only while drawn (but for their private
  *    layout cache, which drawing fills under a lock); any figures, the
  *    same one included, may be drawn from different threads at once.
