@@ -198,6 +198,7 @@ site_write_numbers(struct site *s)
 	path = xasprintf("%s/numbers.tsv", s->o->out_dir);
 	S_read_prev(path, &prev, &nprev);
 	free(path);
+	s->first_build = nprev == 0;
 	if (nprev > 0) {
 		struct num *g = NULL;
 		size_t ng = 0, k;
@@ -253,6 +254,11 @@ site_report(const struct site *s, FILE *fp)
 
 	for (i = 0; i < s->nreport; i++)
 		fprintf(fp, "%s\n", s->report[i]);
+	if (s->first_build) {
+		fprintf(fp, "site: first build, %zu numbers published; %zu file%s written\n",
+		    s->nnums, s->files_changed, s->files_changed == 1 ? "" : "s");
+		return;
+	}
 	fprintf(fp, "site: %zu number%s changed; %zu file%s written, %zu unchanged\n",
 	    s->nreport, s->nreport == 1 ? "" : "s", s->files_changed,
 	    s->files_changed == 1 ? "" : "s", s->files_kept);

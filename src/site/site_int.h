@@ -63,6 +63,7 @@ struct site {
 	size_t nnums;
 	char **report;			/* lines of the change report */
 	size_t nreport;
+	int first_build;		/* no earlier numbers.tsv to compare with */
 	size_t files_changed, files_kept;
 	struct tval *ref_deriv;		/* derivation groups of the reference pages */
 	struct site_stage *stage;
