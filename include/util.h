@@ -39,6 +39,13 @@ void buf_put(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Appends s as Markdown text that can never become markup inside a
+ * paragraph or a table cell: the punctuation that opens emphasis, code,
+ * links, HTML, entities, headings, lists, tables and strikethrough (and
+ * pandoc's math '$') is backslash-escaped, which renders as the character
+ * itself; line breaks and tabs become spaces.
+ * For names, notes and other text that comes from data. */
+void buf_md_text(struct buf *b, const char *s);
 /* Hands the data to the caller (who frees it) and resets b. */
 char *buf_take(struct buf *b, size_t *len);
 

@@ -184,6 +184,22 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+buf_md_text(struct buf *b, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n' || c == '\r' || c == '\t')
+			buf_putc(b, ' ');
+		else if (c != '\0' && strchr("\\`*_{}[]()<>#+!|~&$", c) != NULL) {
+			buf_putc(b, '\\');
+			buf_putc(b, (char)c);
+		} else
+			buf_putc(b, (char)c);
+	}
+}
+
 char *
 buf_take(struct buf *b, size_t *len)
 {

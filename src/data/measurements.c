@@ -341,17 +341,6 @@ S_value(struct buf *b, enum evidence_metric m, double v, int exact)
 	}
 }
 
-/* Text from data/ must never become Markdown or break the table. */
-static void
-S_text(struct buf *b, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++) {
-		if (strchr("\\`*_{}[]<>()#+!|~", *s) != NULL)
-			buf_putc(b, '\\');
-		buf_putc(b, *s == '\n' ? ' ' : *s);
-	}
-}
-
 void
 evidence_table_markdown(const struct data_set *set, struct buf *out)
 {
@@ -368,10 +357,10 @@ evidence_table_markdown(const struct data_set *set, struct buf *out)
 		const struct evidence_meas *m = r->meas;
 
 		buf_puts(out, "| ");
-		S_text(out, m->name);
+		buf_md_text(out, m->name);
 		if (m->system != NULL) {
 			buf_puts(out, " (");
-			S_text(out, m->system);
+			buf_md_text(out, m->system);
 			buf_puts(out, ")");
 		}
 		buf_puts(out, " | ");
@@ -381,7 +370,7 @@ evidence_table_markdown(const struct data_set *set, struct buf *out)
 		buf_printf(out, " | %.0f%% | %s%s | ", 100 * r->achieved,
 		    r->bound == CALC_BOUND_MEMORY ? "memory bandwidth" : "arithmetic",
 		    r->prefill_counted ? " (prefill counted)" : "");
-		S_text(out, m->notes);
+		buf_md_text(out, m->notes);
 		buf_puts(out, " |\n");
 	}
 	free(rows);

@@ -432,18 +432,6 @@ lesson_expand_opts_defaults(struct lesson_expand_opts *o)
 	o->derivations_href = "derivations.html";
 }
 
-/* Backslash-escapes what could turn data-derived text into Markdown (or
- * pandoc) markup; a backslash before ASCII punctuation is always literal. */
-static void
-S_md_escape(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (strchr("\\`*_[]<>&|~!$#", *s) != NULL)
-			buf_putc(b, '\\');
-		buf_putc(b, *s);
-	}
-}
-
 /* A link title in double quotes. */
 static void
 S_title_escape(struct buf *b, const char *s)
@@ -509,11 +497,11 @@ S_number(const struct lesson_expand_opts *o, const struct expr_record *r,
 		return;
 	}
 	if (o->numbers == LESSON_NUM_BARE) {
-		S_md_escape(md, r->formatted);
+		buf_md_text(md, r->formatted);
 		return;
 	}
 	buf_putc(md, '[');
-	S_md_escape(md, r->formatted);
+	buf_md_text(md, r->formatted);
 	buf_printf(md, "](%s#n-%s \"", o->derivations_href ? o->derivations_href :
 	    "derivations.html", r->id);
 	S_title_escape(md, r->derivation ? r->derivation : r->text);
@@ -774,7 +762,7 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 				break;
 			}
 			if (v.type == EXPR_V_STR)
-				S_md_escape(out, v.str);
+				buf_md_text(out, v.str);
 			else
 				S_number(opts, S_record(l, &st, &open, &v, bl.open), out);
 			expr_value_free(&v);

@@ -49,23 +49,6 @@ S_nopos_error(const char *fmt, const char *arg)
 	diag_error(&pos, fmt, arg);
 }
 
-/* Backslash-escapes Markdown punctuation so data text stays text. */
-static void
-S_md_escape(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '\n' || c == '\r' || c == '\t')
-			buf_putc(b, ' ');
-		else if (c < 0x80 && c > 0x20 && strchr("\\`*_{}[]()<>#+-.!|\"'~&:;=?@$%^,/", c) != NULL) {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)c);
-		} else
-			buf_putc(b, (char)c);
-	}
-}
-
 /* Lower-case [a-z0-9-] form of s (other characters as '-'). */
 static void
 S_name_part(struct buf *b, const char *s)
@@ -215,9 +198,9 @@ site_expand_figure(void *ctx, const struct lesson *l, const char *name,
 	buf_init(&alt);
 	chart_alt(job->fig, &alt);
 	buf_puts(md, "![");
-	S_md_escape(md, alt.data != NULL ? alt.data : name);
+	buf_md_text(md, alt.data != NULL ? alt.data : name);
 	buf_printf(md, "](chart:%s \"", job->file);
-	S_md_escape(md, chart_caption(job->fig) != NULL ? chart_caption(job->fig) : "");
+	buf_md_text(md, chart_caption(job->fig) != NULL ? chart_caption(job->fig) : "");
 	buf_puts(md, "\")");
 	buf_free(&alt);
 	buf_free(&file);
@@ -517,17 +500,6 @@ S_list_lessons(struct site *s, char ***names, size_t *n, int *answers)
 	return rc;
 }
 
-/* A plain-text title as Markdown heading text. */
-static void
-S_md_title(struct buf *md, const char *t)
-{
-	for (; *t != '\0'; t++) {
-		if (strchr("\\`*_{}[]()<>#+-.!|~&", *t) != NULL)
-			buf_putc(md, '\\');
-		buf_putc(md, *t == '\n' ? ' ' : *t);
-	}
-}
-
 static const char *const S_taken[] = { "index", "answers", "chips", "models",
 	"derivations", "style", "print", "numbers", "charts", "handouts", NULL };
 
@@ -569,7 +541,7 @@ S_render_lesson(struct site *s, struct page *pg, const struct page *lessons,
 			continue;
 		/* The title is data, not Markdown: escape what could be markup. */
 		buf_puts(&md, "\n\n## ");
-		S_md_title(&md, lessons[i].l->title);
+		buf_md_text(&md, lessons[i].l->title);
 		buf_puts(&md, ": worked answers\n\n");
 		rc = S_expand_web(s, lessons[i].l, LESSON_ANSWERS_SHOW, &md);
 	}

@@ -58,6 +58,22 @@ START_TEST(test_asprintf_returns_owned_text_even_when_empty)
 }
 END_TEST
 
+START_TEST(test_md_text_escapes_markup_and_flattens_lines)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_md_text(&b, "NVIDIA B200 (HGX) <script>a|b</script> *x* $1 & `c`\nnext\tcell");
+	ck_assert_str_eq(b.data, "NVIDIA B200 \\(HGX\\) \\<script\\>a\\|b\\</script\\> "
+	    "\\*x\\* \\$1 \\& \\`c\\` next cell");
+	buf_reset(&b);
+	buf_md_text(&b, NULL);
+	buf_md_text(&b, "Llama 3.1 70B: 1,979 TFLOP/s");
+	ck_assert_str_eq(b.data, "Llama 3.1 70B: 1,979 TFLOP/s");
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_buf_stays_terminated_and_take_resets)
 {
 	struct buf b;
@@ -94,6 +110,7 @@ util_suite(void)
 	tcase_add_test(tc, test_edit_distance_counts_single_byte_edits);
 	tcase_add_test(tc, test_asprintf_returns_owned_text_even_when_empty);
 	tcase_add_test(tc, test_buf_stays_terminated_and_take_resets);
+	tcase_add_test(tc, test_md_text_escapes_markup_and_flattens_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
