@@ -22,6 +22,14 @@ for l in lessons/*.md; do
 	[ -n "$slug" ] || { slug=${l##*/}; slug=${slug%.md}; slug=${slug#[0-9][0-9]-}; }
 	if [ -s "$TMP/full/$slug.html" ]; then ok; else fail "no page $slug.html for $l"; fi
 done
+# A bad measurements.yaml fails the build like any other data file.
+rm -rf "$TMP/mdata"; cp -r data "$TMP/mdata"
+sed -i '0,/metric: tokens_per_s_per_user/s//metric: tokens_per_minute/' "$TMP/mdata/measurements.yaml"
+out=$(site_build --out "$TMP/mout" --data "$TMP/mdata" 2>&1); rc=$?
+if [ "$rc" = 1 ] && [ ! -e "$TMP/mout" ] &&
+   grep -q "measurements.yaml:[0-9]*:[0-9]*: error: metric must be" <<<"$out"; then ok
+else fail "bad measurements.yaml: rc=$rc: $out"; fi
+
 # Theory against practice: one table row per measurement in the data, and
 # the practice page keeps its worked answers for the answers page.
 want=$(grep -c '^- ' data/measurements.yaml)
