@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "ytree.h"
 
 enum S_tok {
 	T_EOF, T_NUM, T_IDENT, T_STR, T_PLUS, T_MINUS, T_STAR, T_SLASH,
@@ -263,6 +264,13 @@ S_expected(struct S_lex *lx, const char *what)
 static int
 S_ovr_check(struct S_lex *lx, enum expr_ovr o, double v, const struct srcpos *pos)
 {
+	/* The same bound as numbers in data: beyond it the arithmetic of the
+	 * scenario would overflow instead of saying something. */
+	if (fabs(v) > YTREE_MAX_NUMBER) {
+		S_err(lx, pos, "%s=%g is implausibly large (at most %g)", S_ovr_names[o], v,
+		    YTREE_MAX_NUMBER);
+		return -1;
+	}
 	switch (o) {
 	case EXPR_O_BATCH:
 	case EXPR_O_PROMPT:
