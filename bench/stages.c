@@ -46,6 +46,7 @@
 #include "html.h"
 #include "lesson.h"
 #include "pdf.h"
+#include "site.h"
 #include "util.h"
 
 struct S_fig {
@@ -77,32 +78,6 @@ S_cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Markdown-escapes text from the data (as the site does). */
-static void
-S_md_escape(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (strchr("\\`*_{}[]()<>#!|\"", *s) != NULL)
-			buf_putc(b, '\\');
-		buf_putc(b, *s == '\n' ? ' ' : *s);
-	}
-}
-
-static void
-S_name_part(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		char c = *s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			buf_putc(b, c);
-		else if (c >= 'A' && c <= 'Z')
-			buf_putc(b, (char)(c - 'A' + 'a'));
-		else
-			buf_putc(b, '-');
-	}
-}
-
 /* {{ figure NAME SCEN }}: build the figure once per file name, print the
  * image reference the site prints. */
 static int
@@ -114,12 +89,7 @@ S_figure(void *ctx, const struct lesson *l, const char *name,
 	size_t i;
 
 	buf_init(&file);
-	S_name_part(&file, l->slug);
-	buf_putc(&file, '-');
-	S_name_part(&file, name);
-	buf_putc(&file, '-');
-	S_name_part(&file, scen->name);
-	buf_putc(&file, '\0');
+	site_chart_file(&file, l->slug, name, scen->name);
 	for (i = 0; i < ls->nfigs; i++)
 		if (strcmp(ls->figs[i].file, file.data) == 0)
 			break;
@@ -139,9 +109,9 @@ S_figure(void *ctx, const struct lesson *l, const char *name,
 	chart_alt(ls->figs[i].fig, &alt);
 	buf_putc(&alt, '\0');
 	buf_puts(md, "![");
-	S_md_escape(md, alt.data);
+	buf_md_text(md, alt.data);
 	buf_printf(md, "](chart:%s \"", ls->figs[i].file);
-	S_md_escape(md, chart_caption(ls->figs[i].fig) != NULL ?
+	buf_md_text(md, chart_caption(ls->figs[i].fig) != NULL ?
 	    chart_caption(ls->figs[i].fig) : "");
 	buf_puts(md, "\")");
 	buf_free(&alt);

@@ -52,6 +52,15 @@ struct site_opts {
 };
 
 void site_opts_defaults(struct site_opts *o);
+
+struct buf;
+/* Appends the base name (no extension) of the chart files a lesson's
+ * `{{ figure FIGURE SCENARIO }}` is published under, charts/BASE.svg etc.:
+ * "SLUG-FIGURE-SCENARIO", each part lower-cased with any character outside
+ * [a-z0-9] as '-'.  Other programs that expand lessons the way the site
+ * does (bench/stages.c) name figures with it too. */
+void site_chart_file(struct buf *out, const char *slug, const char *figure,
+    const char *scenario);
 int site_build(const struct site_opts *o);
 
 /* ---- the staging folder (exposed for tests and other writers) ---- */

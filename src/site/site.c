@@ -66,6 +66,17 @@ S_name_part(struct buf *b, const char *s)
 	}
 }
 
+void
+site_chart_file(struct buf *out, const char *slug, const char *figure,
+    const char *scenario)
+{
+	S_name_part(out, slug);
+	buf_putc(out, '-');
+	S_name_part(out, figure);
+	buf_putc(out, '-');
+	S_name_part(out, scenario);
+}
+
 /* ------------------------------------------------------------------ */
 /* Templates                                                            */
 
@@ -170,11 +181,7 @@ site_expand_figure(void *ctx, const struct lesson *l, const char *name,
 	struct chart_fig *fig;
 
 	buf_init(&file);
-	S_name_part(&file, l->slug);
-	buf_putc(&file, '-');
-	S_name_part(&file, name);
-	buf_putc(&file, '-');
-	S_name_part(&file, scen->name);
+	site_chart_file(&file, l->slug, name, scen->name);
 	if ((job = S_chart_find(s, file.data)) == NULL) {
 		if (chart_build(name, &s->set, scen, &fig) != 0) {
 			diag_error(pos, "figure '%s' cannot be drawn for scenario '%s'",
