@@ -114,9 +114,16 @@ site: $(OUT)/.stamp
 # The PDFs' creation date: SOURCE_DATE_EPOCH when set, else the date of the
 # last commit (the inputs' date, never the clock), so builds are reproducible.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+# The stamp holds the list of inputs, so that a lesson deleted or renamed
+# (which leaves nothing newer than the stamp) rebuilds too; comparing the
+# list here, in make, costs a no-op `make site` no process.
+SITE_LIST  = $(sort $(SITE_INPUTS))
+ifneq ($(strip $(file < $(OUT)/.stamp)),$(strip $(SITE_LIST)))
+$(OUT)/.stamp: FORCE
+endif
 $(OUT)/.stamp: $(BIN) $(SITE_INPUTS)
 	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(BIN) site --out $(OUT)
-	@touch $@
+	@printf '%s\n' $(foreach f,$(SITE_LIST),'$(f)') > $@
 
 unit: $(B)/unit-tests
 	@cd tests && CK_FORK=yes ../$(B)/unit-tests

@@ -17,12 +17,23 @@
  *   charts/NAME.{svg,png,csv}  every figure the lessons ask for
  *   numbers.tsv           every printed number (id, label, value, pages):
  *                         the next build compares against it
+ *   .inferbook-site       the manifest: every file above as "SHA256  PATH"
  *
  * Contract
  *  - All or nothing: pages are written into a fresh folder beside out_dir
- *    ("OUT.tmp-XXXXXX") that replaces out_dir only when every step
+ *    ("OUT.tmp-PID-XXXXXX") that replaces out_dir only when every step
  *    succeeded (an atomic exchange where the kernel offers one).  On any
  *    failure out_dir is left exactly as it was and the folder is removed.
+ *  - Ownership: out_dir is replaced only when it is absent, empty, or holds
+ *    the manifest (.inferbook-site) of an earlier build; it may not be, or
+ *    hold, the data, lessons or templates folder or the working directory.
+ *    Files in it that the manifest does not list are the user's: carried
+ *    into the new site as hard links (or refused: user_files_refuse).
+ *  - One build at a time: OUT.lock (flock) is held from before the first
+ *    read of out_dir until after the swap; a second build waits, or fails
+ *    (lock_fail).  Only "OUT.tmp-PID-*" / "OUT.old-PID-*" folders whose
+ *    process is gone are ever cleaned; a half-done fallback swap is
+ *    finished (or undone) by the next build.
  *  - Write-if-changed: a file whose bytes equal the previous build's keeps
  *    that file's inode and mtime (it is hard-linked, or copied with its
  *    times when linking is impossible).
@@ -48,6 +59,9 @@ struct site_opts {
 	const char *paper;		/* "a4" | "letter"; NULL: a4 */
 	const char *answers;		/* "none" | "inline" | "appendix"; NULL: none */
 	int quiet;			/* no change report */
+	int lock_fail;			/* out_dir locked by another build: fail, not wait */
+	int user_files_refuse;		/* refuse out_dir holding files not in its
+					 * manifest (default: carry them) */
 	FILE *report;			/* NULL: stdout */
 };
 
@@ -67,8 +81,13 @@ int site_build(const struct site_opts *o);
 
 struct site_stage;
 
-/* Creates "OUT.tmp-XXXXXX" beside out_dir (removing stale ones that
- * earlier killed builds left).  NULL after a diagnostic. */
+/* Checks that out_dir may be published into (see "Ownership" above; the
+ * input folders and lock_fail/user_files_refuse come from o, which may be
+ * NULL for none and the defaults), takes OUT.lock (released by commit or
+ * abort), finishes a half-done swap, removes what builds that are gone
+ * left, and creates "OUT.tmp-PID-XXXXXX".  NULL after a diagnostic. */
+struct site_stage *site_stage_open_opts(const char *out_dir, const struct site_opts *o);
+/* site_stage_open_opts(out_dir, NULL). */
 struct site_stage *site_stage_open(const char *out_dir);
 /* Writes `len` bytes to REL inside the stage (folders created as
  * needed).  REL must be a relative path of [A-Za-z0-9._-] parts separated
@@ -79,13 +98,19 @@ int site_stage_write(struct site_stage *st, const char *rel, const void *data,
     size_t len);
 /* How many files were new or changed / kept, so far. */
 void site_stage_counts(const struct site_stage *st, size_t *changed, size_t *kept);
-/* Swaps the stage in for out_dir and removes the old tree: 0 or -1.  The
- * stage is freed either way. */
+/* Carries the user's files of out_dir into the stage, writes the
+ * manifest, swaps the stage in for out_dir and removes the old tree (only
+ * what its manifest lists or what lives on in the new site; anything else
+ * is kept in "OUT.kept-XXXXXX", with a warning): 0 or -1.  The stage is
+ * freed and the lock released either way. */
 int site_stage_commit(struct site_stage *st);
 /* Removes the stage and frees it (out_dir untouched). */
 void site_stage_abort(struct site_stage *st);
 /* The stage's own path (for callers that add files by other means). */
 const char *site_stage_path(const struct site_stage *st);
+
+/* The SHA-256 of data as 64 lower-case hex digits (the manifest's hash). */
+void site_sha256_hex(const void *data, size_t len, char hex[65]);
 
 /* Removes a folder tree (no symlink is followed).  0 or -1 (errno set). */
 int site_rmtree(const char *path);

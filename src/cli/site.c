@@ -23,6 +23,8 @@ cli_site(int argc, char *argv[])
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "no-pdf", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "lock", required_argument, NULL, 'L' },
+		{ "user-files", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *data = NULL, *lessons = NULL, *templates = NULL;
@@ -44,6 +46,22 @@ cli_site(int argc, char *argv[])
 		case 'a': o.answers = optarg; break;
 		case 'P': o.pdf = 0; break;
 		case 'q': o.quiet = 1; break;
+		case 'L':
+			/* wait (the default): two `make site` in a row from an
+			 * editor hook should both succeed, one after the other. */
+			if (strcmp(optarg, "wait") != 0 && strcmp(optarg, "fail") != 0) {
+				fprintf(stderr, "inferbook: site: --lock wants wait or fail\n");
+				return 2;
+			}
+			o.lock_fail = strcmp(optarg, "fail") == 0;
+			break;
+		case 'U':
+			if (strcmp(optarg, "carry") != 0 && strcmp(optarg, "refuse") != 0) {
+				fprintf(stderr, "inferbook: site: --user-files wants carry or refuse\n");
+				return 2;
+			}
+			o.user_files_refuse = strcmp(optarg, "refuse") == 0;
+			break;
 		case 'j':
 			/* Range-checked as a long: 4294967297 must not wrap to 1. */
 			jobs = strtol(optarg, &end, 10);
@@ -56,7 +74,8 @@ cli_site(int argc, char *argv[])
 		default:
 			fprintf(stderr, "usage: inferbook site [--out DIR] [--data DIR] [--lessons DIR] "
 			    "[--templates DIR] [--paper a4|letter] [--answers none|inline|appendix] "
-			    "[--jobs N] [--no-pdf] [--quiet]\n");
+			    "[--jobs N] [--no-pdf] [--quiet] [--lock wait|fail] "
+			    "[--user-files carry|refuse]\n");
 			return 2;
 		}
 	}

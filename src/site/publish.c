@@ -1,19 +1,39 @@
 /*
  * publish.c -- the staging folder behind atomic publishing and
- * write-if-changed (site.h).
+ * write-if-changed, and the rules that make publishing safe for the
+ * files around it (site.h).
  *
  * Why a sibling folder: rename() is atomic only within one file system,
  * and the folder beside out/ is on the same one.  Why hard links for
  * unchanged files: the swap replaces the whole tree, yet a web server or
  * `make` looking at mtimes should see only the files that really changed.
+ *
+ * Why a manifest: out/ is replaced wholesale, so the tool must know which
+ * files in it are its own.  OUT/.inferbook-site lists every file a build
+ * published, with its SHA-256; a folder without one is not ours unless it
+ * is empty, and a file it does not list is the user's (carried into the
+ * new tree as a hard link, or refused).  An old tree is removed file by
+ * file, only what its manifest lists or what now lives on in the new
+ * tree: whatever else is there is kept.
+ *
+ * Why a lock and pids in names: two builds on one out/ must not delete
+ * each other's stage.  OUT.lock is flock()ed from before the first read
+ * of out/ to after the swap; stages and the fallback swap's old trees are
+ * "OUT.tmp-PID-XXXXXX" / "OUT.old-PID-XXXXXX", and only such names whose
+ * PID is gone are ever cleaned, so a user's out.tmp-notes is never
+ * touched.
  */
+#define _GNU_SOURCE			/* renameat2 */
+#include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,11 +47,150 @@
 #define RENAME_EXCHANGE (1 << 1)
 #endif
 
+#define S_MANIFEST	".inferbook-site"
+#define S_MAGIC		"# inferbook site manifest 1"
+#define S_LOCK_TAG	"inferbook lock "
+
+/* One published file: its path in the site and the SHA-256 of its bytes. */
+struct s_entry {
+	char *rel;
+	char hex[65];
+};
+
+struct s_list {
+	struct s_entry *v;
+	size_t n, cap;
+};
+
 struct site_stage {
 	char *out;			/* out_dir without trailing slashes */
 	char *path;			/* the stage */
+	char *lock;			/* OUT.lock */
+	int lockfd;			/* flock()ed; -1 for none */
+	int lock_ours;			/* we may remove the lock file */
+	int refuse;			/* --user-files refuse */
+	struct s_list prev;		/* out/'s manifest at open (sorted) */
+	struct s_list files;		/* what this build staged */
 	size_t changed, kept;
 };
+
+/* ------------------------------------------------------------------ */
+/* SHA-256 (FIPS 180-4): the manifest's content hash.                   */
+
+struct s_sha {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char blk[64];
+	size_t fill;
+};
+
+static const uint32_t S_K[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+	0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+	0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+	0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+	0xc67178f2
+};
+
+#define S_ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void
+S_sha_block(struct s_sha *c, const unsigned char *p)
+{
+	uint32_t w[64], a, b, d, e, f, g, h, cc, t1, t2;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (i = 16; i < 64; i++)
+		w[i] = w[i - 16] + (S_ROR(w[i - 15], 7) ^ S_ROR(w[i - 15], 18) ^ (w[i - 15] >> 3)) +
+		    w[i - 7] + (S_ROR(w[i - 2], 17) ^ S_ROR(w[i - 2], 19) ^ (w[i - 2] >> 10));
+	a = c->h[0]; b = c->h[1]; cc = c->h[2]; d = c->h[3];
+	e = c->h[4]; f = c->h[5]; g = c->h[6]; h = c->h[7];
+	for (i = 0; i < 64; i++) {
+		t1 = h + (S_ROR(e, 6) ^ S_ROR(e, 11) ^ S_ROR(e, 25)) + ((e & f) ^ (~e & g)) +
+		    S_K[i] + w[i];
+		t2 = (S_ROR(a, 2) ^ S_ROR(a, 13) ^ S_ROR(a, 22)) + ((a & b) ^ (a & cc) ^ (b & cc));
+		h = g; g = f; f = e; e = d + t1;
+		d = cc; cc = b; b = a; a = t1 + t2;
+	}
+	c->h[0] += a; c->h[1] += b; c->h[2] += cc; c->h[3] += d;
+	c->h[4] += e; c->h[5] += f; c->h[6] += g; c->h[7] += h;
+}
+
+static void
+S_sha_init(struct s_sha *c)
+{
+	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+
+	memcpy(c->h, iv, sizeof(iv));
+	c->len = 0;
+	c->fill = 0;
+}
+
+static void
+S_sha_add(struct s_sha *c, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	c->len += len;
+	while (len > 0) {
+		size_t k = 64 - c->fill < len ? 64 - c->fill : len;
+
+		memcpy(c->blk + c->fill, p, k);
+		c->fill += k;
+		p += k;
+		len -= k;
+		if (c->fill == 64) {
+			S_sha_block(c, c->blk);
+			c->fill = 0;
+		}
+	}
+}
+
+static void
+S_sha_hex(struct s_sha *c, char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	uint64_t bits = c->len * 8;
+	unsigned char pad = 0x80, lenb[8];
+	int i;
+
+	S_sha_add(c, &pad, 1);
+	pad = 0;
+	while (c->fill != 56)
+		S_sha_add(c, &pad, 1);
+	for (i = 0; i < 8; i++)
+		lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
+	S_sha_add(c, lenb, 8);
+	for (i = 0; i < 32; i++) {
+		unsigned v = (c->h[i / 4] >> (24 - 8 * (i % 4))) & 0xff;
+
+		hex[2 * i] = digits[v >> 4];
+		hex[2 * i + 1] = digits[v & 15];
+	}
+	hex[64] = '\0';
+}
+
+void
+site_sha256_hex(const void *data, size_t len, char hex[65])
+{
+	struct s_sha c;
+
+	S_sha_init(&c);
+	S_sha_add(&c, data, len);
+	S_sha_hex(&c, hex);
+}
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                        */
 
 static void
 S_err(const char *path, const char *what)
@@ -39,6 +198,14 @@ S_err(const char *path, const char *what)
 	struct srcpos pos = { path, 0, 0 };
 
 	diag_error(&pos, "%s: %s", what, strerror(errno));
+}
+
+static void
+S_refuse(const char *fmt, const char *a, const char *b)
+{
+	struct srcpos pos = { NULL, 0, 0 };
+
+	diag_error(&pos, fmt, a, b);
 }
 
 int
@@ -71,118 +238,104 @@ site_rmtree(const char *path)
 	return rc;
 }
 
-/* Removes "BASE.tmp-XXXXXX" folders in the parent that killed builds left
- * behind (a finished or failed build never leaves one). */
+static int
+S_cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in folder path, sorted (so that walks and their messages are
+ * deterministic); NULL when it cannot be read.  *n gets the count. */
+static char **
+S_names(const char *path, size_t *n)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char **v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	if (d == NULL)
+		return NULL;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[(*n)++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(v, *n, sizeof(*v), S_cmpstr);
+	else if (v == NULL)
+		v = xcalloc(1, sizeof(*v));
+	return v;
+}
+
 static void
-S_clean_stale(const char *out)
+S_names_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* "PARENT/BASE" split of a path without trailing slashes: the parent as
+ * it is spelled ("." when there is none), the base borrowed. */
+static char *
+S_parent(const char *out, const char **base)
 {
 	const char *slash = strrchr(out, '/');
-	char *parent = slash != NULL ? xstrndup(out, (size_t)(slash - out) + (slash == out)) :
-	    xstrdup(".");
-	const char *base = slash != NULL ? slash + 1 : out;
-	char *prefix = xasprintf("%s.tmp-", base);
-	size_t plen = strlen(prefix);
-	DIR *d = opendir(parent);
-	struct dirent *e;
 
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		char *p;
-
-		if (strncmp(e->d_name, prefix, plen) != 0 || strlen(e->d_name) != plen + 6)
-			continue;
-		p = xasprintf("%s/%s", parent, e->d_name);
-		site_rmtree(p);
-		free(p);
-	}
-	if (d != NULL)
-		closedir(d);
-	free(prefix);
-	free(parent);
+	*base = slash != NULL ? slash + 1 : out;
+	if (slash == NULL)
+		return xstrdup(".");
+	return xstrndup(out, (size_t)(slash - out) + (slash == out));
 }
 
-/* Publishing replaces out_dir wholesale, so it must be ours to replace:
- * absent, empty, or an earlier build (which always has numbers.tsv).  A
- * mistyped --out must never delete someone's folder. */
+/* 1 when a process with this pid exists (our own pid counts as gone:
+ * the caller holds the lock and has no stage yet, so a folder named with
+ * it is an earlier process's). */
 static int
-S_replaceable(const char *out)
+S_pid_alive(long pid)
 {
-	struct stat sb;
-	DIR *d;
-	struct dirent *e;
-	int empty = 1;
-	char *marker;
-
-	if (lstat(out, &sb) != 0)
-		return errno == ENOENT;
-	if (!S_ISDIR(sb.st_mode))
+	if (pid <= 0 || pid > INT_MAX)
 		return 0;
-	marker = xasprintf("%s/numbers.tsv", out);
-	if (lstat(marker, &sb) == 0 && S_ISREG(sb.st_mode)) {
-		free(marker);
-		return 1;
-	}
-	free(marker);
-	if ((d = opendir(out)) == NULL)
+	if ((pid_t)pid == getpid())
 		return 0;
-	while (empty && (e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			empty = 0;
-	closedir(d);
-	return empty;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
-struct site_stage *
-site_stage_open(const char *out_dir)
+/* When name is exactly "BASE.KIND-PID-XXXXXX" (KIND "tmp" or "old", PID
+ * decimal without a leading zero, XXXXXX from mkdtemp's alphabet), the PID;
+ * else -1.  Nothing else beside out/ is ever the tool's to remove. */
+static long
+S_stage_pid(const char *name, const char *base, const char *kind)
 {
-	struct site_stage *st = xcalloc(1, sizeof(*st));
-	size_t n = strlen(out_dir);
+	size_t bl = strlen(base), kl = strlen(kind), i;
+	const char *p, *q;
+	long pid = 0;
 
-	while (n > 1 && out_dir[n - 1] == '/')
-		n--;
-	st->out = xstrndup(out_dir, n);
-	if (n == 0 || strcmp(st->out, "/") == 0 || strcmp(st->out, ".") == 0 ||
-	    strcmp(st->out, "..") == 0) {
-		struct srcpos pos = { NULL, 0, 0 };
-
-		diag_error(&pos, "refusing to publish into '%s'", out_dir);
-		free(st->out);
-		free(st);
-		return NULL;
+	if (strncmp(name, base, bl) != 0 || name[bl] != '.' ||
+	    strncmp(name + bl + 1, kind, kl) != 0 || name[bl + 1 + kl] != '-')
+		return -1;
+	p = name + bl + 2 + kl;
+	for (q = p; *q >= '0' && *q <= '9'; q++) {
+		if (q - p >= 9)
+			return -1;
+		pid = pid * 10 + (*q - '0');
 	}
-	if (!S_replaceable(st->out)) {
-		struct srcpos pos = { NULL, 0, 0 };
-
-		diag_error(&pos, "refusing to replace '%s': it is not empty and holds no "
-		    "numbers.tsv, so no earlier build made it (remove it, or pick another --out)",
-		    st->out);
-		free(st->out);
-		free(st);
-		return NULL;
-	}
-	S_clean_stale(st->out);
-	st->path = xasprintf("%s.tmp-XXXXXX", st->out);
-	if (mkdtemp(st->path) == NULL) {
-		S_err(st->path, "cannot create the staging folder");
-		free(st->path);
-		free(st->out);
-		free(st);
-		return NULL;
-	}
-	chmod(st->path, 0755);
-	return st;
-}
-
-const char *
-site_stage_path(const struct site_stage *st)
-{
-	return st->path;
-}
-
-void
-site_stage_counts(const struct site_stage *st, size_t *changed, size_t *kept)
-{
-	*changed = st->changed;
-	*kept = st->kept;
+	if (q == p || *p == '0' || *q != '-')
+		return -1;
+	for (i = 1; i <= 6; i++)
+		if (!((q[i] >= 'a' && q[i] <= 'z') || (q[i] >= 'A' && q[i] <= 'Z') ||
+		    (q[i] >= '0' && q[i] <= '9')))
+			return -1;
+	return q[7] == '\0' ? pid : -1;
 }
 
 static int
@@ -207,6 +360,695 @@ S_valid_rel(const char *rel)
 			return 0;
 	}
 }
+
+/* ------------------------------------------------------------------ */
+/* The manifest                                                         */
+
+static void
+S_list_add(struct s_list *l, const char *rel, const char *hex)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	l->v[l->n].rel = xstrdup(rel);
+	memcpy(l->v[l->n].hex, hex, 65);
+	l->n++;
+}
+
+static void
+S_list_free(struct s_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].rel);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+S_entcmp(const void *a, const void *b)
+{
+	return strcmp(((const struct s_entry *)a)->rel, ((const struct s_entry *)b)->rel);
+}
+
+static const struct s_entry *
+S_list_find(const struct s_list *l, const char *rel)
+{
+	struct s_entry key;
+
+	if (l->n == 0)
+		return NULL;
+	key.rel = (char *)(uintptr_t)rel;
+	return bsearch(&key, l->v, l->n, sizeof(*l->v), S_entcmp);
+}
+
+/* 1 when some listed file lies inside folder rel (a folder the tool made). */
+static int
+S_list_has_dir(const struct s_list *l, const char *rel)
+{
+	size_t i, n = strlen(rel);
+
+	for (i = 0; i < l->n; i++)
+		if (strncmp(l->v[i].rel, rel, n) == 0 && l->v[i].rel[n] == '/')
+			return 1;
+	return 0;
+}
+
+/* Reads a small regular file without following a link: 0, 1 when it does
+ * not exist, -1 with errno set. */
+static int
+S_slurp(const char *path, struct buf *b)
+{
+	char chunk[65536];
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t r;
+
+	if (fd < 0)
+		return errno == ENOENT ? 1 : -1;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > UTIL_MAX_FILE_BYTES) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return -1;
+		}
+		buf_put(b, chunk, (size_t)r);
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * Loads DIR/.inferbook-site into l (sorted): 1 when DIR has none, 0, or -1
+ * after a diagnostic at the bad line.  Format: the magic line, comment
+ * lines starting with '#', then "SHA256  PATH" per file (sha256sum's own
+ * format, so `sha256sum -c` can check a published site).
+ */
+static int
+S_manifest_load(const char *dir, struct s_list *l)
+{
+	char *path = xasprintf("%s/%s", dir, S_MANIFEST);
+	struct buf b;
+	char *s, *nl;
+	unsigned line = 0;
+	int rc;
+
+	buf_init(&b);
+	if ((rc = S_slurp(path, &b)) != 0) {
+		if (rc < 0) {
+			S_err(path, "cannot read the site's manifest");
+			rc = -1;
+		}
+		goto out;
+	}
+	buf_putc(&b, '\0');
+	for (s = b.data; s < b.data + b.len - 1; s = nl + 1) {
+		struct srcpos pos = { path, ++line, 1 };
+		size_t i;
+
+		if ((nl = strchr(s, '\n')) == NULL) {
+			diag_error(&pos, "the manifest's last line has no newline (cut short?)");
+			rc = -1;
+			goto out;
+		}
+		*nl = '\0';
+		if (line == 1) {
+			if (strcmp(s, S_MAGIC) != 0) {
+				diag_error(&pos, "not an inferbook site manifest (want '%s')",
+				    S_MAGIC);
+				rc = -1;
+				goto out;
+			}
+			continue;
+		}
+		if (*s == '#')
+			continue;
+		for (i = 0; i < 64; i++)
+			if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+				break;
+		if (i < 64 || s[64] != ' ' || s[65] != ' ' || !S_valid_rel(s + 66) ||
+		    strcmp(s + 66, S_MANIFEST) == 0) {
+			pos.col = (unsigned)i + 1;
+			diag_error(&pos, "not a manifest line (want 'SHA256  PATH')");
+			rc = -1;
+			goto out;
+		}
+		s[64] = '\0';
+		S_list_add(l, s + 66, s);
+	}
+	if (line == 0) {
+		struct srcpos pos = { path, 1, 1 };
+
+		diag_error(&pos, "an empty manifest (want '%s' first)", S_MAGIC);
+		rc = -1;
+		goto out;
+	}
+	if (l->n > 0)
+		qsort(l->v, l->n, sizeof(*l->v), S_entcmp);
+	rc = 0;
+out:
+	if (rc != 0)
+		S_list_free(l);
+	buf_free(&b);
+	free(path);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Removing only what is ours                                           */
+
+/* 1 when a and b are regular files with the same bytes. */
+static int
+S_same_file(const char *a, const char *b)
+{
+	struct buf x, y;
+	int same;
+
+	buf_init(&x);
+	buf_init(&y);
+	same = S_slurp(a, &x) == 0 && S_slurp(b, &y) == 0 && x.len == y.len &&
+	    (x.len == 0 || memcmp(x.data, y.data, x.len) == 0);
+	buf_free(&x);
+	buf_free(&y);
+	return same;
+}
+
+/*
+ * Removes from tree what is the tool's or survives elsewhere: files its
+ * manifest lists, entries that are the same inode as (or, for regular
+ * files, byte-equal to) the entry at the same place under live (the
+ * published site, NULL for none), and folders left empty.  Returns how
+ * many entries had to stay.
+ */
+static size_t
+S_remove_owned(const char *tree, const char *rel, const struct s_list *man, const char *live)
+{
+	char *dir = rel != NULL ? xasprintf("%s/%s", tree, rel) : xstrdup(tree);
+	char **names;
+	size_t n, i, left = 0;
+
+	if ((names = S_names(dir, &n)) == NULL) {
+		free(dir);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		char *crel = rel != NULL ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
+		char *p = xasprintf("%s/%s", tree, crel);
+		char *q = live != NULL ? xasprintf("%s/%s", live, crel) : NULL;
+		struct stat sb, lb;
+		int ok = 0;
+
+		if (lstat(p, &sb) != 0)
+			ok = errno == ENOENT;
+		else if (S_ISDIR(sb.st_mode)) {
+			left += S_remove_owned(tree, crel, man, live);
+			ok = rmdir(p) == 0;
+		} else {
+			if (S_ISREG(sb.st_mode) && S_list_find(man, crel) != NULL)
+				ok = 1;
+			else if (rel == NULL && strcmp(crel, S_MANIFEST) == 0 && S_ISREG(sb.st_mode))
+				ok = 1;
+			else if (q != NULL && lstat(q, &lb) == 0 &&
+			    ((lb.st_dev == sb.st_dev && lb.st_ino == sb.st_ino) ||
+			    (S_ISREG(sb.st_mode) && S_ISREG(lb.st_mode) && S_same_file(p, q))))
+				ok = 1;
+			if (ok)
+				ok = unlink(p) == 0;
+		}
+		if (!ok && !S_ISDIR(sb.st_mode))
+			left++;
+		free(crel);
+		free(p);
+		free(q);
+	}
+	S_names_free(names, n);
+	free(dir);
+	return left;
+}
+
+/* Removes an old tree (its own manifest says what is the tool's), live
+ * being the site now published.  What cannot go is kept under a name no
+ * build ever cleans, and said. */
+static void
+S_remove_tree(const char *tree, const char *out, const char *live)
+{
+	struct s_list man = { NULL, 0, 0 };
+	FILE *quiet;
+
+	/* A tree without a readable manifest has nothing listed as ours:
+	 * only what lives on in the new site goes. */
+	quiet = fopen("/dev/null", "w");
+	diag_set_stream(quiet);
+	S_manifest_load(tree, &man);
+	diag_set_stream(NULL);
+	if (quiet != NULL)
+		fclose(quiet);
+	S_remove_owned(tree, NULL, &man, live);
+	if (rmdir(tree) != 0 && errno != ENOENT) {
+		char *kept = xasprintf("%s.kept-XXXXXX", out);
+		struct srcpos pos = { NULL, 0, 0 };
+
+		if (mkdtemp(kept) != NULL && rename(tree, kept) == 0)
+			diag_warning(&pos, "'%s' holds files that changed while the site was "
+			    "published; they were kept there, not deleted", kept);
+		else {
+			if (kept[strlen(kept) - 1] != 'X')
+				rmdir(kept);
+			diag_warning(&pos, "'%s' holds files that changed while the site was "
+			    "published; they were kept there, not deleted", tree);
+		}
+		free(kept);
+	}
+	S_list_free(&man);
+}
+
+/* ------------------------------------------------------------------ */
+/* The lock                                                             */
+
+/* Reads the pid an earlier holder wrote into the lock file, 0 if none. */
+static long
+S_lock_holder(int fd)
+{
+	char b[64];
+	ssize_t r = pread(fd, b, sizeof(b) - 1, 0);
+
+	if (r <= (ssize_t)strlen(S_LOCK_TAG))
+		return 0;
+	b[r] = '\0';
+	if (strncmp(b, S_LOCK_TAG, strlen(S_LOCK_TAG)) != 0)
+		return 0;
+	return strtol(b + strlen(S_LOCK_TAG), NULL, 10);
+}
+
+/*
+ * Takes OUT.lock: waits for another build to finish, or (fail) reports it
+ * and gives up.  A holder removes the file when it is done, so a lock on
+ * a file no longer at that name is retried.  0, or -1 after a diagnostic.
+ */
+static int
+S_lock(struct site_stage *st, int fail)
+{
+	int said = 0;
+
+	for (;;) {
+		struct stat a, b;
+		int fd = open(st->lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+		if (fd < 0) {
+			S_err(st->lock, "cannot open the lock file");
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			long pid;
+			char who[48] = "another build";
+
+			if (errno != EWOULDBLOCK && errno != EINTR) {
+				S_err(st->lock, "cannot lock");
+				close(fd);
+				return -1;
+			}
+			if ((pid = S_lock_holder(fd)) > 0)
+				snprintf(who, sizeof(who), "the build of pid %ld", pid);
+			if (fail) {
+				struct srcpos pos = { NULL, 0, 0 };
+
+				diag_error(&pos, "'%s' is being published by %s (it holds '%s'); "
+				    "--lock wait waits for it", st->out, who, st->lock);
+				close(fd);
+				return -1;
+			}
+			if (!said) {
+				struct srcpos pos = { NULL, 0, 0 };
+
+				diag_warning(&pos, "waiting for %s, which is publishing '%s' "
+				    "(--lock fail gives up instead)", who, st->out);
+				said = 1;
+			}
+			while (flock(fd, LOCK_EX) != 0)
+				if (errno != EINTR) {
+					S_err(st->lock, "cannot lock");
+					close(fd);
+					return -1;
+				}
+		}
+		if (fstat(fd, &a) == 0 && lstat(st->lock, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			char tag[64];
+			int n = snprintf(tag, sizeof(tag), S_LOCK_TAG "%ld\n", (long)getpid());
+			char head[sizeof(S_LOCK_TAG)];
+			ssize_t r = pread(fd, head, sizeof(head) - 1, 0);
+
+			/* Only a file that is empty or says it is our lock is
+			 * written to, and removed after: a user's own "out.lock"
+			 * is locked and left as it is. */
+			if (r == 0 || (r == (ssize_t)sizeof(head) - 1 &&
+			    memcmp(head, S_LOCK_TAG, sizeof(head) - 1) == 0)) {
+				st->lock_ours = ftruncate(fd, 0) == 0 &&
+				    pwrite(fd, tag, (size_t)n, 0) == n;
+			}
+			st->lockfd = fd;
+			return 0;
+		}
+		close(fd);	/* the holder removed it: take the new one */
+	}
+}
+
+static void
+S_unlock(struct site_stage *st)
+{
+	if (st->lockfd < 0)
+		return;
+	/* Removed while still held: a waiter on the old file sees that it
+	 * is gone and retries (S_lock). */
+	if (st->lock_ours)
+		unlink(st->lock);
+	close(st->lockfd);
+	st->lockfd = -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Opening                                                              */
+
+/* The real path of a folder that may not exist yet: its parent resolved,
+ * its name appended.  NULL when the parent does not resolve. */
+static char *
+S_real_out(const char *out)
+{
+	const char *base;
+	char *parent = S_parent(out, &base), *rp = realpath(parent, NULL), *r;
+
+	free(parent);
+	if (rp == NULL)
+		return NULL;
+	r = xasprintf("%s%s%s", rp, strcmp(rp, "/") == 0 ? "" : "/", base);
+	free(rp);
+	return r;
+}
+
+/* 1 when folder a is b or holds it (both real paths). */
+static int
+S_holds(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/' || strcmp(a, "/") == 0);
+}
+
+/* --out may not be, or hold, an input folder or the working directory:
+ * the swap would carry them off and the removal of the old tree... */
+static int
+S_check_inputs(const struct site_stage *st, const char *real, const struct site_opts *o)
+{
+	const struct { const char *dir, *what; } in[] = {
+		{ o != NULL ? o->data_dir : NULL, "data" },
+		{ o != NULL ? o->lessons_dir : NULL, "lessons" },
+		{ o != NULL ? o->templates_dir : NULL, "templates" },
+		{ ".", "working" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		char *rp, *msg;
+
+		if (in[i].dir == NULL || (rp = realpath(in[i].dir, NULL)) == NULL)
+			continue;
+		if (S_holds(real, rp)) {
+			if (i == 3)
+				msg = xasprintf("refusing to publish into '%%s': it %s the "
+				    "working directory%%s", strcmp(real, rp) == 0 ? "is" : "holds");
+			else
+				msg = xasprintf("refusing to publish into '%%s': it %s the %s "
+				    "folder '%%s'", strcmp(real, rp) == 0 ? "is" : "holds",
+				    in[i].what);
+			S_refuse(msg, st->out, i == 3 ? "" : in[i].dir);
+			free(msg);
+			free(rp);
+			return -1;
+		}
+		free(rp);
+	}
+	return 0;
+}
+
+/* Finishes or undoes a fallback swap that a killed build left half done
+ * (out/ absent, "OUT.old-PID-*" holding the previous site), then cleans
+ * the stages and old trees of builds that are gone. */
+static void
+S_recover(const struct site_stage *st)
+{
+	const char *base;
+	char *parent = S_parent(st->out, &base);
+	char **names;
+	size_t n, i;
+	struct stat sb;
+
+	if ((names = S_names(parent, &n)) == NULL) {
+		free(parent);
+		return;
+	}
+	if (lstat(st->out, &sb) != 0 && errno == ENOENT) {
+		for (i = 0; i < n; i++) {
+			long pid = S_stage_pid(names[i], base, "old");
+			char *old, *stage = NULL, *pfx, *man;
+			size_t j;
+
+			if (pid < 0 || S_pid_alive(pid))
+				continue;
+			old = xasprintf("%s/%s", parent, names[i]);
+			/* The same build's stage is complete once it has its
+			 * manifest (written last): publish it; else put the
+			 * old site back. */
+			pfx = xasprintf("%s.tmp-%ld-", base, pid);
+			for (j = 0; j < n && stage == NULL; j++) {
+				if (strncmp(names[j], pfx, strlen(pfx)) != 0 ||
+				    S_stage_pid(names[j], base, "tmp") != pid)
+					continue;
+				man = xasprintf("%s/%s/%s", parent, names[j], S_MANIFEST);
+				if (access(man, F_OK) == 0)
+					stage = xasprintf("%s/%s", parent, names[j]);
+				free(man);
+			}
+			if (stage == NULL || rename(stage, st->out) != 0)
+				rename(old, st->out);
+			free(stage);
+			free(pfx);
+			free(old);
+			break;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		long pid = S_stage_pid(names[i], base, "tmp");
+		int is_old = 0;
+		char *p;
+
+		if (pid < 0 && (pid = S_stage_pid(names[i], base, "old")) >= 0)
+			is_old = 1;
+		if (pid < 0 || S_pid_alive(pid))
+			continue;
+		p = xasprintf("%s/%s", parent, names[i]);
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			char *man = xasprintf("%s/%s", p, S_MANIFEST);
+
+			/* A stage without its manifest was never published and
+			 * holds only what the build wrote or linked: all of it
+			 * goes.  One with a manifest may be an old tree after a
+			 * swap: only what is ours or lives on in out/ goes. */
+			if (!is_old && access(man, F_OK) != 0)
+				site_rmtree(p);
+			else
+				S_remove_tree(p, st->out, st->out);
+			free(man);
+		}
+		free(p);
+	}
+	S_names_free(names, n);
+	free(parent);
+}
+
+/* The first file under out/ that its manifest does not list (the user's),
+ * as "OUT/REL" (caller frees), or NULL. */
+static char *
+S_first_foreign(const struct site_stage *st, const char *rel)
+{
+	char *dir = rel != NULL ? xasprintf("%s/%s", st->out, rel) : xstrdup(st->out);
+	char **names, *found = NULL;
+	size_t n, i;
+
+	names = S_names(dir, &n);
+	for (i = 0; names != NULL && i < n && found == NULL; i++) {
+		char *crel = rel != NULL ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
+		char *p = xasprintf("%s/%s", st->out, crel);
+		struct stat sb;
+
+		if (rel == NULL && strcmp(names[i], S_MANIFEST) == 0)
+			;
+		else if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+		    S_list_has_dir(&st->prev, crel))
+			found = S_first_foreign(st, crel);
+		else if (!(lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    S_list_find(&st->prev, crel) != NULL))
+			found = xasprintf("%s/%s", st->out, crel);
+		free(crel);
+		free(p);
+	}
+	if (names != NULL)
+		S_names_free(names, n);
+	free(dir);
+	return found;
+}
+
+/* Publishing replaces out_dir, so it must be ours: absent, empty, or a
+ * folder with the manifest an earlier build wrote (loaded into
+ * st->prev).  A mistyped --out must never lose anyone's files. */
+static int
+S_check_out(struct site_stage *st)
+{
+	struct stat sb;
+	char **names;
+	size_t n;
+	int rc;
+
+	if (lstat(st->out, &sb) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		S_err(st->out, "cannot publish");
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		S_refuse("refusing to publish into '%s': it is %s, not a folder", st->out,
+		    S_ISLNK(sb.st_mode) ? "a symbolic link" : S_ISREG(sb.st_mode) ? "a file" :
+		    "something else");
+		return -1;
+	}
+	if ((rc = S_manifest_load(st->out, &st->prev)) < 0)
+		return -1;
+	if (rc == 0)
+		return 0;
+	if ((names = S_names(st->out, &n)) == NULL) {
+		S_err(st->out, "cannot read");
+		return -1;
+	}
+	S_names_free(names, n);
+	if (n == 0)
+		return 0;
+	S_refuse("refusing to replace '%s': it is not empty and has no %s, so inferbook did "
+	    "not publish it (pick another --out, or move your files out of it)", st->out,
+	    S_MANIFEST);
+	return -1;
+}
+
+static void
+S_free(struct site_stage *st)
+{
+	S_unlock(st);
+	S_list_free(&st->prev);
+	S_list_free(&st->files);
+	free(st->path);
+	free(st->lock);
+	free(st->out);
+	free(st);
+}
+
+struct site_stage *
+site_stage_open_opts(const char *out_dir, const struct site_opts *o)
+{
+	struct site_stage *st = xcalloc(1, sizeof(*st));
+	size_t n = strlen(out_dir);
+	struct stat sb;
+	char *real;
+
+	st->lockfd = -1;
+	st->refuse = o != NULL && o->user_files_refuse;
+	while (n > 1 && out_dir[n - 1] == '/')
+		n--;
+	st->out = xstrndup(out_dir, n);
+	if (n == 0 || strcmp(st->out, "/") == 0 || strcmp(st->out, ".") == 0 ||
+	    strcmp(st->out, "..") == 0 || (n >= 3 && strcmp(st->out + n - 3, "/..") == 0) ||
+	    (n >= 2 && strcmp(st->out + n - 2, "/.") == 0)) {
+		S_refuse("refusing to publish into '%s'%s", out_dir, "");
+		goto fail;
+	}
+	/* What --out is, said before anything else is looked at. */
+	if (lstat(st->out, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+		if (S_ISLNK(sb.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t r = readlink(st->out, target, sizeof(target) - 1);
+
+			target[r > 0 ? r : 0] = '\0';
+			S_refuse("refusing to publish into '%s': it is a symbolic link (to '%s'); "
+			    "name the folder itself", st->out, target);
+		} else
+			S_refuse("refusing to publish into '%s': it is %s, not a folder", st->out,
+			    S_ISREG(sb.st_mode) ? "a file" : "something else");
+		goto fail;
+	}
+	if ((real = S_real_out(st->out)) == NULL) {
+		S_err(st->out, "cannot publish: the folder that would hold it");
+		goto fail;
+	}
+	if (S_check_inputs(st, real, o) != 0) {
+		free(real);
+		goto fail;
+	}
+	free(real);
+	st->lock = xasprintf("%s.lock", st->out);
+	if (S_lock(st, o != NULL && o->lock_fail) != 0)
+		goto fail;
+	S_recover(st);
+	if (S_check_out(st) != 0)
+		goto fail;
+	if (st->refuse) {
+		char *f = S_first_foreign(st, NULL);
+
+		if (f != NULL) {
+			S_refuse("refusing to replace '%s': '%s' is not a file inferbook "
+			    "published (--user-files carry keeps such files in the new site)",
+			    st->out, f);
+			free(f);
+			goto fail;
+		}
+	}
+	st->path = xasprintf("%s.tmp-%ld-XXXXXX", st->out, (long)getpid());
+	if (mkdtemp(st->path) == NULL) {
+		S_err(st->path, "cannot create the staging folder");
+		goto fail;
+	}
+	chmod(st->path, 0755);
+	return st;
+fail:
+	S_free(st);
+	return NULL;
+}
+
+struct site_stage *
+site_stage_open(const char *out_dir)
+{
+	return site_stage_open_opts(out_dir, NULL);
+}
+
+const char *
+site_stage_path(const struct site_stage *st)
+{
+	return st->path;
+}
+
+void
+site_stage_counts(const struct site_stage *st, size_t *changed, size_t *kept)
+{
+	*changed = st->changed;
+	*kept = st->kept;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                              */
 
 /* 1 when the file at path holds exactly data[0..len). */
 static int
@@ -255,34 +1097,42 @@ S_write_all(const char *path, const void *data, size_t len)
 	return close(fd);
 }
 
-int
-site_stage_write(struct site_stage *st, const char *rel, const void *data, size_t len)
+/* Creates the folders on the way to root/rel (mode 0755). */
+static int
+S_mkdirs(const char *root, const char *rel)
 {
-	char *dst, *prev, *p;
-	struct stat sb;
-	int rc = -1;
+	char *dst = xasprintf("%s/%s", root, rel), *p;
+	int rc = 0;
 
-	if (!S_valid_rel(rel)) {
-		struct srcpos pos = { NULL, 0, 0 };
-
-		diag_error(&pos, "refusing to write '%s': not a plain relative path", rel);
-		return -1;
-	}
-	dst = xasprintf("%s/%s", st->path, rel);
-	prev = xasprintf("%s/%s", st->out, rel);
-	/* Folders on the way. */
-	for (p = dst + strlen(st->path) + 1; (p = strchr(p, '/')) != NULL; p++) {
+	for (p = dst + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
 		if (mkdir(dst, 0755) != 0 && errno != EEXIST) {
 			S_err(dst, "cannot create folder");
-			*p = '/';
-			goto out;
+			rc = -1;
+			break;
 		}
 		*p = '/';
 	}
+	free(dst);
+	return rc;
+}
+
+/* Writes rel into the stage, or links out/rel when it holds the same
+ * bytes.  count: whether it counts as a page of the site. */
+static int
+S_put(struct site_stage *st, const char *rel, const void *data, size_t len, int count)
+{
+	char *dst, *prev;
+	struct stat sb;
+	int rc = -1;
+
+	dst = xasprintf("%s/%s", st->path, rel);
+	prev = xasprintf("%s/%s", st->out, rel);
+	if (S_mkdirs(st->path, rel) != 0)
+		goto out;
 	if (S_same(prev, data, len, &sb)) {
 		if (link(prev, dst) == 0) {
-			st->kept++;
+			st->kept += count;
 			rc = 0;
 			goto out;
 		}
@@ -296,7 +1146,7 @@ site_stage_write(struct site_stage *st, const char *rel, const void *data, size_
 			struct timespec ts[2] = { sb.st_atim, sb.st_mtim };
 
 			utimensat(AT_FDCWD, dst, ts, 0);
-			st->kept++;
+			st->kept += count;
 			rc = 0;
 		} else
 			S_err(dst, errno == EEXIST ? "written twice" : "cannot write");
@@ -306,7 +1156,7 @@ site_stage_write(struct site_stage *st, const char *rel, const void *data, size_
 		S_err(dst, errno == EEXIST ? "written twice" : "cannot write");
 		goto out;
 	}
-	st->changed++;
+	st->changed += count;
 	rc = 0;
 out:
 	free(dst);
@@ -314,59 +1164,216 @@ out:
 	return rc;
 }
 
+int
+site_stage_write(struct site_stage *st, const char *rel, const void *data, size_t len)
+{
+	char hex[65];
+
+	if (!S_valid_rel(rel) || strcmp(rel, S_MANIFEST) == 0) {
+		struct srcpos pos = { NULL, 0, 0 };
+
+		diag_error(&pos, "refusing to write '%s': not a plain relative path", rel);
+		return -1;
+	}
+	if (S_put(st, rel, data, len, 1) != 0)
+		return -1;
+	site_sha256_hex(data, len, hex);
+	S_list_add(&st->files, rel, hex);
+	return 0;
+}
+
 void
 site_stage_abort(struct site_stage *st)
 {
 	if (st == NULL)
 		return;
-	site_rmtree(st->path);
-	free(st->path);
-	free(st->out);
-	free(st);
+	if (st->path != NULL)
+		site_rmtree(st->path);
+	S_free(st);
+}
+
+/* ------------------------------------------------------------------ */
+/* Committing                                                           */
+
+/* Hard-links (or, where that fails, copies) out/rel, a file of the
+ * user's, to the same place in the stage; a folder of the user's is
+ * made there and filled.  all: everything below rel is the user's. */
+static int
+S_carry(struct site_stage *st, const char *rel, int all)
+{
+	char *dir = rel != NULL ? xasprintf("%s/%s", st->out, rel) : xstrdup(st->out);
+	char **names;
+	size_t n, i;
+	int rc = 0;
+
+	if ((names = S_names(dir, &n)) == NULL) {
+		S_err(dir, "cannot read");
+		free(dir);
+		return -1;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		char *crel = rel != NULL ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
+		char *src = xasprintf("%s/%s", st->out, crel);
+		char *dst = xasprintf("%s/%s", st->path, crel);
+		struct stat sb;
+
+		if (rel == NULL && strcmp(names[i], S_MANIFEST) == 0)
+			;
+		else if (lstat(src, &sb) != 0)
+			rc = errno == ENOENT ? 0 : (S_err(src, "cannot read"), -1);
+		else if (S_ISDIR(sb.st_mode)) {
+			/* A folder no published file is in is the user's: made
+			 * in the stage (or merged with the new site's) and
+			 * filled; in one of the tool's, only what is not listed
+			 * is carried, and folders are made as files need them. */
+			int mine = all || !S_list_has_dir(&st->prev, crel);
+
+			if (!mine)
+				rc = S_carry(st, crel, 0);
+			else if (S_mkdirs(st->path, crel) != 0 ||
+			    (mkdir(dst, sb.st_mode & 07777) != 0 && errno != EEXIST)) {
+				S_err(dst, "cannot create folder");
+				rc = -1;
+			} else if ((rc = S_carry(st, crel, 1)) == 0) {
+				struct timespec ts[2] = { sb.st_atim, sb.st_mtim };
+
+				utimensat(AT_FDCWD, dst, ts, AT_SYMLINK_NOFOLLOW);
+			}
+		} else if (all || !S_ISREG(sb.st_mode) || S_list_find(&st->prev, crel) == NULL) {
+			if (S_mkdirs(st->path, crel) != 0)
+				rc = -1;
+			else if (linkat(AT_FDCWD, src, AT_FDCWD, dst, 0) == 0)
+				;
+			else if (errno == EEXIST) {
+				struct srcpos pos = { src, 0, 0 };
+
+				diag_error(&pos, "a file of yours (not in %s/%s) is where the site "
+				    "now publishes one; move it away", st->out, S_MANIFEST);
+				rc = -1;
+			} else if (S_ISREG(sb.st_mode)) {
+				struct buf b;
+
+				buf_init(&b);
+				if (S_slurp(src, &b) != 0 || S_write_all(dst, b.data != NULL ?
+				    b.data : "", b.len) != 0) {
+					S_err(dst, "cannot carry a file of yours into the new site");
+					rc = -1;
+				} else {
+					struct timespec ts[2] = { sb.st_atim, sb.st_mtim };
+
+					chmod(dst, sb.st_mode & 07777);
+					utimensat(AT_FDCWD, dst, ts, 0);
+				}
+				buf_free(&b);
+			} else {
+				S_err(src, "cannot carry a file of yours into the new site");
+				rc = -1;
+			}
+		}
+		free(crel);
+		free(src);
+		free(dst);
+	}
+	S_names_free(names, n);
+	free(dir);
+	return rc;
+}
+
+/* The stage's manifest, written last: a stage that has one is complete. */
+static int
+S_write_manifest(struct site_stage *st)
+{
+	struct buf b;
+	size_t i;
+	int rc;
+
+	if (st->files.n > 0)
+		qsort(st->files.v, st->files.n, sizeof(*st->files.v), S_entcmp);
+	buf_init(&b);
+	buf_puts(&b, S_MAGIC "\n"
+	    "# Every file inferbook published here, as SHA-256 and path (sha256sum -c\n"
+	    "# checks them).  Files not listed are yours: the next build keeps them.\n");
+	for (i = 0; i < st->files.n; i++)
+		buf_printf(&b, "%s  %s\n", st->files.v[i].hex, st->files.v[i].rel);
+	rc = S_put(st, S_MANIFEST, b.data, b.len, 0);
+	buf_free(&b);
+	return rc;
+}
+
+/* Puts the stage where out_dir is.  0, or -1 after a diagnostic with
+ * out_dir as it was; *old gets where the previous tree now is (NULL when
+ * there was none). */
+static int
+S_swap(struct site_stage *st, char **old)
+{
+	struct stat sb;
+
+	*old = NULL;
+	if (lstat(st->out, &sb) != 0) {
+		if (errno != ENOENT || rename(st->path, st->out) != 0) {
+			S_err(st->out, "cannot publish");
+			return -1;
+		}
+		return 0;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		errno = ENOTDIR;
+		S_err(st->out, "cannot publish");
+		return -1;
+	}
+	if (renameat2(AT_FDCWD, st->path, AT_FDCWD, st->out, RENAME_EXCHANGE) == 0) {
+		/* The old tree now sits at the stage's name. */
+		*old = xstrdup(st->path);
+		return 0;
+	}
+	/* No atomic exchange (old kernel, odd file system): two renames,
+	 * with out/ absent for an instant.  A build killed between them
+	 * leaves OUT.old-PID-* and a complete stage: the next one finishes
+	 * the swap (S_recover). */
+	*old = xasprintf("%s.old-%ld-XXXXXX", st->out, (long)getpid());
+	if (mkdtemp(*old) == NULL || rmdir(*old) != 0 || rename(st->out, *old) != 0) {
+		S_err(st->out, "cannot publish");
+		free(*old);
+		*old = NULL;
+		return -1;
+	}
+	if (rename(st->path, st->out) != 0) {
+		S_err(st->out, "cannot publish");
+		rename(*old, st->out);
+		free(*old);
+		*old = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Carries every file of the user's in out/ into the stage (also under
+ * --user-files refuse: one added while the site was built is kept). */
+static int
+S_carry_all(struct site_stage *st)
+{
+	struct stat sb;
+
+	if (lstat(st->out, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return 0;
+	return S_carry(st, NULL, 0);
 }
 
 int
 site_stage_commit(struct site_stage *st)
 {
-	struct stat sb;
-	int rc = 0;
+	char *old = NULL;
+	int rc = -1;
 
-	if (lstat(st->out, &sb) != 0) {
-		if (errno != ENOENT || rename(st->path, st->out) != 0) {
-			S_err(st->out, "cannot publish");
-			site_rmtree(st->path);
-			rc = -1;
-		}
-	} else if (!S_ISDIR(sb.st_mode)) {
-		errno = ENOTDIR;
-		S_err(st->out, "cannot publish");
+	if (S_carry_all(st) != 0 || S_write_manifest(st) != 0 || S_swap(st, &old) != 0) {
 		site_rmtree(st->path);
-		rc = -1;
-	} else if (syscall(SYS_renameat2, AT_FDCWD, st->path, AT_FDCWD, st->out,
-	    RENAME_EXCHANGE) == 0) {
-		/* The old tree now sits at the stage's name. */
-		site_rmtree(st->path);
-	} else {
-		/* No atomic exchange (old kernel, odd file system): two renames,
-		 * with out/ absent for an instant. */
-		char *old = xasprintf("%s.old-XXXXXX", st->out);
-
-		if (mkdtemp(old) == NULL || rmdir(old) != 0 ||
-		    rename(st->out, old) != 0) {
-			S_err(st->out, "cannot publish");
-			site_rmtree(st->path);
-			rc = -1;
-		} else if (rename(st->path, st->out) != 0) {
-			S_err(st->out, "cannot publish");
-			rename(old, st->out);
-			site_rmtree(st->path);
-			rc = -1;
-		} else
-			site_rmtree(old);
-		free(old);
+		goto out;
 	}
-	free(st->path);
-	free(st->out);
-	free(st);
+	if (old != NULL)
+		S_remove_tree(old, st->out, st->out);
+	rc = 0;
+out:
+	free(old);
+	S_free(st);
 	return rc;
 }

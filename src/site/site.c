@@ -812,7 +812,7 @@ site_build(const struct site_opts *o)
 		goto out;
 	if (S_load_lessons(&s) != 0)
 		goto out;
-	if ((s.stage = site_stage_open(o->out_dir)) == NULL)
+	if ((s.stage = site_stage_open_opts(o->out_dir, o)) == NULL)
 		goto out;
 	if (o->pdf && site_pdfs_prepare(&s, &pdfs) != 0)
 		goto out;
