@@ -1009,8 +1009,8 @@ site_stage_open_opts(const char *out_dir, const struct site_opts *o)
 		char *f = S_first_foreign(st, NULL);
 
 		if (f != NULL) {
-			S_refuse("refusing to replace '%s': '%s' is not a file inferbook "
-			    "published (--user-files carry keeps such files in the new site)",
+			S_refuse("refusing to replace '%s': '%s' is yours, not in its "
+			    S_MANIFEST " (--user-files carry keeps such files in the new site)",
 			    st->out, f);
 			free(f);
 			goto fail;
