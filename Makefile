@@ -203,7 +203,12 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/inferbook $(DESTDIR)$(MANDIR)/man1/inferbook.1
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
+# out/ loses only what the site published (its manifest), never a user's
+# CNAME or .well-known/; the folder goes when nothing else is left.
 clean:
-	rm -rf build build-san $(OUT)
+	rm -rf build build-san
+	@if [ -f $(OUT)/.inferbook-site ]; then \
+	  (cd $(OUT) && grep -v '^#' .inferbook-site | cut -c67- | xargs -r rm -f -- && \
+	   rm -f .inferbook-site .stamp) && find $(OUT) -depth -type d -empty -delete; fi
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

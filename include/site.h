@@ -77,7 +77,9 @@ void site_chart_file(struct buf *out, const char *slug, const char *figure,
     const char *scenario);
 int site_build(const struct site_opts *o);
 
-/* ---- the staging folder (exposed for tests and other writers) ---- */
+/* ---- the staging folder (exposed for tests and other writers) ----
+ * One thread opens, writes, commits or aborts a stage (site_stage_write
+ * is not thread-safe); site_stage_prev_hash may be called from any. */
 
 struct site_stage;
 
@@ -96,6 +98,10 @@ struct site_stage *site_stage_open(const char *out_dir);
  * 0 or -1 after a diagnostic. */
 int site_stage_write(struct site_stage *st, const char *rel, const void *data,
     size_t len);
+/* The SHA-256 (hex) out_dir's manifest lists for REL when the stage was
+ * opened: 0, or -1 when it lists none (a file to be checked before it is
+ * reused: its bytes may have changed since).  Read-only: any thread. */
+int site_stage_prev_hash(const struct site_stage *st, const char *rel, char hex[65]);
 /* How many files were new or changed / kept, so far. */
 void site_stage_counts(const struct site_stage *st, size_t *changed, size_t *kept);
 /* Carries the user's files of out_dir into the stage, writes the

@@ -613,18 +613,16 @@ S_remove_tree(const char *tree, const char *out, const char *live)
 		fclose(quiet);
 	S_remove_owned(tree, NULL, &man, live);
 	if (rmdir(tree) != 0 && errno != ENOENT) {
+		/* Moved to a name no build cleans: a stage's name would be
+		 * tried again by every build. */
 		char *kept = xasprintf("%s.kept-XXXXXX", out);
 		struct srcpos pos = { NULL, 0, 0 };
+		int made = mkdtemp(kept) != NULL, moved = made && rename(tree, kept) == 0;
 
-		if (mkdtemp(kept) != NULL && rename(tree, kept) == 0)
-			diag_warning(&pos, "'%s' holds files that changed while the site was "
-			    "published; they were kept there, not deleted", kept);
-		else {
-			if (kept[strlen(kept) - 1] != 'X')
-				rmdir(kept);
-			diag_warning(&pos, "'%s' holds files that changed while the site was "
-			    "published; they were kept there, not deleted", tree);
-		}
+		if (made && !moved)
+			rmdir(kept);
+		diag_warning(&pos, "'%s' holds files that changed while the site was "
+		    "published; they were kept there, not deleted", moved ? kept : tree);
 		free(kept);
 	}
 	S_list_free(&man);
@@ -905,6 +903,24 @@ S_first_foreign(const struct site_stage *st, const char *rel)
 	return found;
 }
 
+/* 1 when out/numbers.tsv starts as every build before the manifest wrote
+ * it (an empty or other numbers.tsv proves nothing). */
+static int
+S_legacy(const char *out)
+{
+	static const char head[] = "# id\tlabel\tvalue\tpages\twhere\n";
+	char *path = xasprintf("%s/numbers.tsv", out);
+	struct buf b;
+	int yes;
+
+	buf_init(&b);
+	yes = S_slurp(path, &b) == 0 && b.len >= sizeof(head) - 1 &&
+	    memcmp(b.data, head, sizeof(head) - 1) == 0;
+	buf_free(&b);
+	free(path);
+	return yes;
+}
+
 /* Publishing replaces out_dir, so it must be ours: absent, empty, or a
  * folder with the manifest an earlier build wrote (loaded into
  * st->prev).  A mistyped --out must never lose anyone's files. */
@@ -939,6 +955,12 @@ S_check_out(struct site_stage *st)
 	S_names_free(names, n);
 	if (n == 0)
 		return 0;
+	if (S_legacy(st->out)) {
+		S_refuse("refusing to replace '%s': it has no %s, so inferbook cannot tell its "
+		    "files from yours (a site built before manifests existed: move what is yours "
+		    "out of it, then remove it once)", st->out, S_MANIFEST);
+		return -1;
+	}
 	S_refuse("refusing to replace '%s': it is not empty and has no %s, so inferbook did "
 	    "not publish it (pick another --out, or move your files out of it)", st->out,
 	    S_MANIFEST);
@@ -1179,6 +1201,17 @@ site_stage_write(struct site_stage *st, const char *rel, const void *data, size_
 		return -1;
 	site_sha256_hex(data, len, hex);
 	S_list_add(&st->files, rel, hex);
+	return 0;
+}
+
+int
+site_stage_prev_hash(const struct site_stage *st, const char *rel, char hex[65])
+{
+	const struct s_entry *e = S_list_find(&st->prev, rel);
+
+	if (e == NULL)
+		return -1;
+	memcpy(hex, e->hex, 65);
 	return 0;
 }
 

@@ -1,10 +1,12 @@
 /*
  * test_site.c -- the staging folder: paths that would leave out/ are
  * refused, unchanged files keep their inode, commit swaps, abort leaves
- * out/ alone; a site's figures: each drawn once, and a rebuild keeps the
- * PNGs whose SVG did not change.
+ * out/ alone; the manifest lists the tool's files and the user's are
+ * carried; only dead builds' stages are cleaned; a site's figures: each
+ * drawn once, and a rebuild keeps the PNGs whose SVG did not change.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +151,151 @@ START_TEST(test_stage_refuses_a_foreign_folder)
 	free(diags);
 	free(out);
 	free(file);
+}
+END_TEST
+
+/* ---- the manifest, the user's files, the names beside out/ ---- */
+
+START_TEST(test_sha256_known_answers)
+{
+	char hex[65], *a = xmalloc(1000000);
+
+	site_sha256_hex("", 0, hex);
+	ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	site_sha256_hex("abc", 3, hex);
+	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	/* 56 bytes: the padding needs a second block. */
+	site_sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
+	ck_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	memset(a, 'a', 1000000);
+	site_sha256_hex(a, 1000000, hex);
+	ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	free(a);
+}
+END_TEST
+
+static void
+S_put_file(const char *rel, const char *text)
+{
+	char *p = S_path(rel);
+	FILE *fp = fopen(p, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+	free(p);
+}
+
+START_TEST(test_stage_manifest_lists_ours_and_carries_the_users)
+{
+	char *out = S_path("out"), *man = S_path("out/.inferbook-site"), *cname = S_path("out/CNAME");
+	char *mine = S_path("out/charts/mine.txt"), *diags, *text, hex[65];
+	struct site_stage *st;
+	struct stat s1, s2;
+	size_t len;
+
+	st = site_stage_open(out);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(S_write_q(st, "index.html", "one", &diags), 0);
+	free(diags);
+	ck_assert_int_eq(S_write_q(st, "charts/a.svg", "<svg/>", &diags), 0);
+	free(diags);
+	/* The manifest's name is the tool's own. */
+	ck_assert_int_eq(S_write_q(st, ".inferbook-site", "x", &diags), -1);
+	ck_assert_str_eq(diags, "inferbook: error: refusing to write '.inferbook-site': "
+	    "not a plain relative path\n");
+	free(diags);
+	ck_assert_int_eq(site_stage_commit(st), 0);
+	ck_assert_int_eq(util_read_file(man, &text, &len), 0);
+	ck_assert_str_eq(text, "# inferbook site manifest 1\n"
+	    "# Every file inferbook published here, as SHA-256 and path (sha256sum -c\n"
+	    "# checks them).  Files not listed are yours: the next build keeps them.\n"
+	    "d4dc56669143034f31aa309635d4113d9ad76a02b1739da22c965ed2049be9e6  charts/a.svg\n"
+	    "7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed  index.html\n");
+	free(text);
+
+	/* The user adds files; the next build keeps them, as they were. */
+	S_put_file("out/CNAME", "example.org\n");
+	S_put_file("out/charts/mine.txt", "mine\n");
+	ck_assert_int_eq(stat(cname, &s1), 0);
+	st = site_stage_open(out);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(site_stage_prev_hash(st, "index.html", hex), 0);
+	ck_assert_str_eq(hex, "7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed");
+	ck_assert_int_eq(site_stage_prev_hash(st, "CNAME", hex), -1);
+	ck_assert_int_eq(S_write_q(st, "index.html", "two", &diags), 0);
+	free(diags);
+	ck_assert_int_eq(site_stage_commit(st), 0);
+	ck_assert_int_eq(stat(cname, &s2), 0);
+	ck_assert_uint_eq(s1.st_ino, s2.st_ino);
+	ck_assert_int_eq(util_read_file(mine, &text, &len), 0);
+	ck_assert_str_eq(text, "mine\n");
+	free(text);
+	/* charts/a.svg was the tool's and this build did not write it. */
+	free(out);
+	out = S_path("out/charts/a.svg");
+	ck_assert_int_ne(access(out, F_OK), 0);
+	free(out);
+	free(man);
+	free(cname);
+	free(mine);
+}
+END_TEST
+
+START_TEST(test_stage_cleans_only_dead_stages)
+{
+	static const char *const keep[] = {
+		"out.tmp-notes", "out.tmp-123456", "out.tmp-1-abcdef", "out.tmp-0-abcdef",
+		"out.old-notes", "other.tmp-DEAD-abcdef", "out.old-DEAD",
+		"out.tmp-DEAD-abcdefg",
+	};
+	char *out = S_path("out"), *p, name[64];
+	struct site_stage *st;
+	pid_t pid = fork();
+	size_t i;
+
+	/* A pid that is gone: a child that has exited and been reaped. */
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		const char *d = strstr(keep[i], "DEAD");
+
+		if (d != NULL)
+			snprintf(name, sizeof(name), "%.*s%ld%s", (int)(d - keep[i]), keep[i],
+			    (long)pid, d + 4);
+		else
+			snprintf(name, sizeof(name), "%s", keep[i]);
+		p = S_path(name);
+		ck_assert_int_eq(mkdir(p, 0755), 0);
+		free(p);
+	}
+	snprintf(name, sizeof(name), "out.tmp-%ld-abc123", (long)pid);
+	p = S_path(name);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	st = site_stage_open(out);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_ne(access(p, F_OK), 0);
+	free(p);
+	site_stage_abort(st);
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		const char *d = strstr(keep[i], "DEAD");
+
+		if (d != NULL)
+			snprintf(name, sizeof(name), "%.*s%ld%s", (int)(d - keep[i]), keep[i],
+			    (long)pid, d + 4);
+		else
+			snprintf(name, sizeof(name), "%s", keep[i]);
+		p = S_path(name);
+		ck_assert_msg(access(p, F_OK) == 0, "%s was removed", name);
+		free(p);
+	}
+	/* Nothing of the tool's is left: the stage and the lock are gone. */
+	p = S_path("out.lock");
+	ck_assert_int_ne(access(p, F_OK), 0);
+	free(p);
+	free(out);
 }
 END_TEST
 
@@ -328,6 +475,9 @@ site_suite(void)
 	    (int)(sizeof(S_bad_paths) / sizeof(S_bad_paths[0])));
 	tcase_add_test(tc, test_stage_commit_keeps_unchanged_files);
 	tcase_add_test(tc, test_stage_refuses_a_foreign_folder);
+	tcase_add_test(tc, test_sha256_known_answers);
+	tcase_add_test(tc, test_stage_manifest_lists_ours_and_carries_the_users);
+	tcase_add_test(tc, test_stage_cleans_only_dead_stages);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("figures");
 	tcase_add_checked_fixture(tc, S_setup, S_teardown);
