@@ -47,6 +47,7 @@ pub_plant() {
 	printf 'example.org\n' > "$o/CNAME"
 	mkdir -p "$o/.well-known" "$o/charts/mine"
 	printf 'x\n' > "$o/.well-known/x"
+	chmod 555 "$o/.well-known"	# a read-only folder is carried too
 	printf 'my chart\n' > "$o/charts/mine/notes.txt"
 	printf 'beside\n' > "$pub_p/out.tmp-notes"
 	mkdir -p "$pub_p/out.tmp-123456" "$pub_p/out.old-keep"
@@ -59,6 +60,7 @@ pub_mine() {
 	    "out.tmp-notes:beside" "out.tmp-123456/f:mine" "out.old-keep/f:mine"; do
 		[ "$(cat "$pub_p/${f%%:*}" 2> /dev/null)" = "${f#*:}" ] || bad="$bad ${f%%:*}"
 	done
+	[ "$(stat -c %a "$pub_p/out/.well-known" 2> /dev/null)" = 555 ] || bad="$bad .well-known(mode)"
 	if [ -z "$bad" ]; then ok; else fail "$1: user files lost or changed:$bad"; fi
 }
 # Nothing of the tool's beside out/: stages, old trees, the lock.
@@ -246,3 +248,4 @@ if [ -s "$pub_p/out/instant.html" ] && [ ! -e "$pub_p/out/no-instant-answers.htm
    grep -q 'href="instant.html"' "$pub_p/out/index.html"; then ok
 else fail "the renamed lesson is not published under its new name only"; fi
 pub_mine "make site"
+chmod -R u+w "$pub_p" 2> /dev/null	# the read-only folder, for the cleanup

@@ -220,6 +220,8 @@ site_rmtree(const char *path)
 		return errno == ENOENT ? 0 : -1;
 	if (!S_ISDIR(sb.st_mode))
 		return unlink(path);
+	if (access(path, W_OK | X_OK) != 0)
+		chmod(path, (sb.st_mode & 07777) | S_IRWXU);	/* a user's read-only folder */
 	if ((d = opendir(path)) == NULL)
 		return -1;
 	while ((e = readdir(d)) != NULL) {
@@ -569,21 +571,25 @@ S_remove_owned(const char *tree, const char *rel, const struct s_list *man, cons
 		if (lstat(p, &sb) != 0)
 			ok = errno == ENOENT;
 		else if (S_ISDIR(sb.st_mode)) {
+			/* A read-only folder of the user's: this copy of it is
+			 * going, its files live on in the new one. */
+			if (access(p, W_OK | X_OK) != 0)
+				chmod(p, (sb.st_mode & 07777) | S_IRWXU);
 			left += S_remove_owned(tree, crel, man, live);
 			ok = rmdir(p) == 0;
 		} else {
-			if (S_ISREG(sb.st_mode) && S_list_find(man, crel) != NULL)
-				ok = 1;
-			else if (rel == NULL && strcmp(crel, S_MANIFEST) == 0 && S_ISREG(sb.st_mode))
+			if (rel == NULL && strcmp(crel, S_MANIFEST) == 0)
+				ok = -1;	/* last: S_remove_tree */
+			else if (S_ISREG(sb.st_mode) && S_list_find(man, crel) != NULL)
 				ok = 1;
 			else if (q != NULL && lstat(q, &lb) == 0 &&
 			    ((lb.st_dev == sb.st_dev && lb.st_ino == sb.st_ino) ||
 			    (S_ISREG(sb.st_mode) && S_ISREG(lb.st_mode) && S_same_file(p, q))))
 				ok = 1;
-			if (ok)
+			if (ok == 1)
 				ok = unlink(p) == 0;
 		}
-		if (!ok && !S_ISDIR(sb.st_mode))
+		if (ok == 0 && !S_ISDIR(sb.st_mode))
 			left++;
 		free(crel);
 		free(p);
@@ -612,6 +618,15 @@ S_remove_tree(const char *tree, const char *out, const char *live)
 	if (quiet != NULL)
 		fclose(quiet);
 	S_remove_owned(tree, NULL, &man, live);
+	/* The manifest goes last: a build killed halfway through leaves a
+	 * tree that the next one still treats as an old site, not as a
+	 * stage whose every file is the tool's. */
+	{
+		char *m = xasprintf("%s/%s", tree, S_MANIFEST);
+
+		unlink(m);
+		free(m);
+	}
 	if (rmdir(tree) != 0 && errno != ENOENT) {
 		/* Moved to a name no build cleans: a stage's name would be
 		 * tried again by every build. */
@@ -1259,17 +1274,20 @@ S_carry(struct site_stage *st, const char *rel, int all)
 			 * in the stage (or merged with the new site's) and
 			 * filled; in one of the tool's, only what is not listed
 			 * is carried, and folders are made as files need them. */
-			int mine = all || !S_list_has_dir(&st->prev, crel);
+			int mine = all || !S_list_has_dir(&st->prev, crel), made = 0;
 
 			if (!mine)
 				rc = S_carry(st, crel, 0);
 			else if (S_mkdirs(st->path, crel) != 0 ||
-			    (mkdir(dst, sb.st_mode & 07777) != 0 && errno != EEXIST)) {
+			    (!(made = mkdir(dst, 0700) == 0) && errno != EEXIST)) {
 				S_err(dst, "cannot create folder");
 				rc = -1;
-			} else if ((rc = S_carry(st, crel, 1)) == 0) {
+			} else if ((rc = S_carry(st, crel, 1)) == 0 && made) {
+				/* Its mode last: a read-only folder of the user's
+				 * must first be filled. */
 				struct timespec ts[2] = { sb.st_atim, sb.st_mtim };
 
+				chmod(dst, sb.st_mode & 07777);
 				utimensat(AT_FDCWD, dst, ts, AT_SYMLINK_NOFOLLOW);
 			}
 		} else if (all || !S_ISREG(sb.st_mode) || S_list_find(&st->prev, crel) == NULL) {
