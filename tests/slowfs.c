@@ -11,6 +11,8 @@
  *                          on a file system without it (the fallback swap)
  *   SLOWFS_KILL_AFTER_OLD=1  SIGKILL right after a rename to "*.old-*"
  *                          succeeds: between the fallback swap's renames
+ *   SLOWFS_KILL_UNLINK=S   SIGKILL at the first unlink of a path containing
+ *                          S (e.g. "index.html" in an old tree being removed)
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -110,7 +112,11 @@ rmdir(const char *path)
 int
 unlink(const char *path)
 {
+	const char *k = getenv("SLOWFS_KILL_UNLINK");
 	REAL(unlink);
+
+	if (k != NULL && strstr(path, k) != NULL)
+		raise(SIGKILL);
 	S_slow(path);
 	return real(path);
 }

@@ -178,6 +178,19 @@ pub_complete "$pub_p/out" "fallback swap"
 pub_mine "fallback swap"
 pub_tidy "fallback swap"
 
+# Killed while removing the old tree (after the swap): out/ is the new
+# site, and the next build removes the rest of the old one, file by file.
+SLOWFS_KILL_UNLINK=.old- pub_slow pub_build --out out --data "$TMP/pubdata" > /dev/null 2>&1
+pub_rc=$?
+if [ "$pub_rc" = 137 ] && ls -d "$pub_p"/out.old-*-* > /dev/null 2>&1; then ok
+else fail "the kill while removing the old tree did not happen (exit $pub_rc)"; fi
+pub_complete "$pub_p/out" "killed while removing the old tree"
+pub_mine "killed while removing the old tree"
+pub_build --out out > "$TMP/pub.log" 2>&1 && ok || fail "cleanup: $(head -3 "$TMP/pub.log")"
+pub_complete "$pub_p/out" "after a kill while removing the old tree"
+pub_mine "after a kill while removing the old tree"
+pub_tidy "after a kill while removing the old tree"
+
 # ---- two builds at once on a slowed file system, a reader polling ----
 # A reader that finds out/ must find all of it, whenever it looks.
 pub_poll() {

@@ -450,12 +450,12 @@ S_slurp(const char *path, struct buf *b)
 
 /*
  * Loads DIR/.inferbook-site into l (sorted): 1 when DIR has none, 0, or -1
- * after a diagnostic at the bad line.  Format: the magic line, comment
- * lines starting with '#', then "SHA256  PATH" per file (sha256sum's own
- * format, so `sha256sum -c` can check a published site).
+ * after a diagnostic at the bad line (none when quiet).  Format: the magic
+ * line, comment lines starting with '#', then "SHA256  PATH" per file
+ * (sha256sum's own format, so `sha256sum -c` can check a published site).
  */
 static int
-S_manifest_load(const char *dir, struct s_list *l)
+S_manifest_load(const char *dir, struct s_list *l, int quiet)
 {
 	char *path = xasprintf("%s/%s", dir, S_MANIFEST);
 	struct buf b;
@@ -466,7 +466,8 @@ S_manifest_load(const char *dir, struct s_list *l)
 	buf_init(&b);
 	if ((rc = S_slurp(path, &b)) != 0) {
 		if (rc < 0) {
-			S_err(path, "cannot read the site's manifest");
+			if (!quiet)
+				S_err(path, "cannot read the site's manifest");
 			rc = -1;
 		}
 		goto out;
@@ -477,15 +478,18 @@ S_manifest_load(const char *dir, struct s_list *l)
 		size_t i;
 
 		if ((nl = strchr(s, '\n')) == NULL) {
-			diag_error(&pos, "the manifest's last line has no newline (cut short?)");
+			if (!quiet)
+				diag_error(&pos, "the manifest's last line has no newline "
+				    "(cut short?)");
 			rc = -1;
 			goto out;
 		}
 		*nl = '\0';
 		if (line == 1) {
 			if (strcmp(s, S_MAGIC) != 0) {
-				diag_error(&pos, "not an inferbook site manifest (want '%s')",
-				    S_MAGIC);
+				if (!quiet)
+					diag_error(&pos, "not an inferbook site manifest "
+					    "(want '%s')", S_MAGIC);
 				rc = -1;
 				goto out;
 			}
@@ -499,7 +503,8 @@ S_manifest_load(const char *dir, struct s_list *l)
 		if (i < 64 || s[64] != ' ' || s[65] != ' ' || !S_valid_rel(s + 66) ||
 		    strcmp(s + 66, S_MANIFEST) == 0) {
 			pos.col = (unsigned)i + 1;
-			diag_error(&pos, "not a manifest line (want 'SHA256  PATH')");
+			if (!quiet)
+				diag_error(&pos, "not a manifest line (want 'SHA256  PATH')");
 			rc = -1;
 			goto out;
 		}
@@ -509,7 +514,8 @@ S_manifest_load(const char *dir, struct s_list *l)
 	if (line == 0) {
 		struct srcpos pos = { path, 1, 1 };
 
-		diag_error(&pos, "an empty manifest (want '%s' first)", S_MAGIC);
+		if (!quiet)
+			diag_error(&pos, "an empty manifest (want '%s' first)", S_MAGIC);
 		rc = -1;
 		goto out;
 	}
@@ -568,9 +574,10 @@ S_remove_owned(const char *tree, const char *rel, const struct s_list *man, cons
 		struct stat sb, lb;
 		int ok = 0;
 
-		if (lstat(p, &sb) != 0)
+		if (lstat(p, &sb) != 0) {
 			ok = errno == ENOENT;
-		else if (S_ISDIR(sb.st_mode)) {
+			sb.st_mode = 0;
+		} else if (S_ISDIR(sb.st_mode)) {
 			/* A read-only folder of the user's: this copy of it is
 			 * going, its files live on in the new one. */
 			if (access(p, W_OK | X_OK) != 0)
@@ -607,16 +614,10 @@ static void
 S_remove_tree(const char *tree, const char *out, const char *live)
 {
 	struct s_list man = { NULL, 0, 0 };
-	FILE *quiet;
 
 	/* A tree without a readable manifest has nothing listed as ours:
 	 * only what lives on in the new site goes. */
-	quiet = fopen("/dev/null", "w");
-	diag_set_stream(quiet);
-	S_manifest_load(tree, &man);
-	diag_set_stream(NULL);
-	if (quiet != NULL)
-		fclose(quiet);
+	S_manifest_load(tree, &man, 1);
 	S_remove_owned(tree, NULL, &man, live);
 	/* The manifest goes last: a build killed halfway through leaves a
 	 * tree that the next one still treats as an old site, not as a
@@ -776,7 +777,8 @@ S_holds(const char *a, const char *b)
 }
 
 /* --out may not be, or hold, an input folder or the working directory:
- * the swap would carry them off and the removal of the old tree... */
+ * the swap would move the inputs away under the running build (and a
+ * shell's working directory into a tree that is then removed). */
 static int
 S_check_inputs(const struct site_stage *st, const char *real, const struct site_opts *o)
 {
@@ -784,29 +786,30 @@ S_check_inputs(const struct site_stage *st, const char *real, const struct site_
 		{ o != NULL ? o->data_dir : NULL, "data" },
 		{ o != NULL ? o->lessons_dir : NULL, "lessons" },
 		{ o != NULL ? o->templates_dir : NULL, "templates" },
-		{ ".", "working" },
+		{ ".", NULL },
 	};
+	struct srcpos pos = { NULL, 0, 0 };
 	size_t i;
 
 	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
-		char *rp, *msg;
+		char *rp;
+		const char *verb;
 
 		if (in[i].dir == NULL || (rp = realpath(in[i].dir, NULL)) == NULL)
 			continue;
-		if (S_holds(real, rp)) {
-			if (i == 3)
-				msg = xasprintf("refusing to publish into '%%s': it %s the "
-				    "working directory%%s", strcmp(real, rp) == 0 ? "is" : "holds");
-			else
-				msg = xasprintf("refusing to publish into '%%s': it %s the %s "
-				    "folder '%%s'", strcmp(real, rp) == 0 ? "is" : "holds",
-				    in[i].what);
-			S_refuse(msg, st->out, i == 3 ? "" : in[i].dir);
-			free(msg);
+		if (!S_holds(real, rp)) {
 			free(rp);
-			return -1;
+			continue;
 		}
+		verb = strcmp(real, rp) == 0 ? "is" : "holds";
+		if (in[i].what == NULL)
+			diag_error(&pos, "refusing to publish into '%s': it %s the working "
+			    "directory", st->out, verb);
+		else
+			diag_error(&pos, "refusing to publish into '%s': it %s the %s folder '%s'",
+			    st->out, verb, in[i].what, in[i].dir);
 		free(rp);
+		return -1;
 	}
 	return 0;
 }
@@ -959,7 +962,7 @@ S_check_out(struct site_stage *st)
 		    "something else");
 		return -1;
 	}
-	if ((rc = S_manifest_load(st->out, &st->prev)) < 0)
+	if ((rc = S_manifest_load(st->out, &st->prev, 0)) < 0)
 		return -1;
 	if (rc == 0)
 		return 0;
@@ -1373,8 +1376,18 @@ S_swap(struct site_stage *st, char **old)
 		return -1;
 	}
 	if (renameat2(AT_FDCWD, st->path, AT_FDCWD, st->out, RENAME_EXCHANGE) == 0) {
-		/* The old tree now sits at the stage's name. */
-		*old = xstrdup(st->path);
+		/* The old tree now sits at the stage's name: renamed to an
+		 * old tree's, so that if this build dies while removing it,
+		 * the next removes it as one (S_recover), never wholesale. */
+		int made;
+
+		*old = xasprintf("%s.old-%ld-XXXXXX", st->out, (long)getpid());
+		if (!(made = mkdtemp(*old) != NULL) || rename(st->path, *old) != 0) {
+			if (made)
+				rmdir(*old);
+			free(*old);
+			*old = xstrdup(st->path);
+		}
 		return 0;
 	}
 	/* No atomic exchange (old kernel, odd file system): two renames,
