@@ -106,9 +106,10 @@ int site_stage_prev_hash(const struct site_stage *st, const char *rel, char hex[
 void site_stage_counts(const struct site_stage *st, size_t *changed, size_t *kept);
 /* Carries the user's files of out_dir into the stage, writes the
  * manifest, swaps the stage in for out_dir and removes the old tree (only
- * what its manifest lists or what lives on in the new site; anything else
- * is kept in "OUT.kept-XXXXXX", with a warning): 0 or -1.  The stage is
- * freed and the lock released either way. */
+ * files its manifest lists that still hold the listed bytes, and what
+ * lives on in the new site; anything else is kept in "OUT.kept-XXXXXX",
+ * with a warning): 0 or -1.  The stage is freed and the lock released
+ * either way. */
 int site_stage_commit(struct site_stage *st);
 /* Removes the stage and frees it (out_dir untouched). */
 void site_stage_abort(struct site_stage *st);

@@ -142,6 +142,18 @@ pub_build --out out --data "$TMP/pubdata" > "$TMP/pub.log" 2>&1 && ok ||
 	fail "changed build: $(head -3 "$TMP/pub.log")"
 pub_complete "$pub_p/out" "changed build"
 pub_mine "changed build"
+# A page of the site edited by hand: the tool's name, so the new site
+# replaces it, but the edit is not deleted: it is kept beside out/, said.
+printf 'edited by hand\n' >> "$pub_p/out/index.html"
+pub_build --out out > "$TMP/pub.log" 2>&1 && ok || fail "build over an edit: $(cat "$TMP/pub.log")"
+pub_complete "$pub_p/out" "build over an edited page"
+pub_mine "build over an edited page"
+if grep -qx "inferbook: warning: 'out.kept-[A-Za-z0-9]*' holds files of the previous site that \
+were changed after they were published; they were kept there, not deleted" "$TMP/pub.log" &&
+   [ "$(tail -1 "$pub_p"/out.kept-*/index.html)" = "edited by hand" ] &&
+   [ "$(ls -A "$pub_p"/out.kept-*)" = index.html ]; then ok
+else fail "the edited page was not kept, alone: $(cat "$TMP/pub.log"; ls -A "$pub_p"/out.kept-*)"; fi
+rm -rf "$pub_p"/out.kept-*
 # --user-files refuse names the first file that is not the tool's.
 golden ../bad/gen/out-user-files-refuse/expected pub_norm pub_build --out out --user-files refuse
 pub_mine "--user-files refuse"

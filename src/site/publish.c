@@ -549,12 +549,39 @@ S_same_file(const char *a, const char *b)
 	return same;
 }
 
+/* 1 when the file at path still holds the bytes whose SHA-256 is hex. */
+static int
+S_file_is(const char *path, const char *hex)
+{
+	char chunk[65536], got[65];
+	struct s_sha c;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	S_sha_init(&c);
+	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return 0;
+		}
+		S_sha_add(&c, chunk, (size_t)r);
+	}
+	close(fd);
+	S_sha_hex(&c, got);
+	return strcmp(got, hex) == 0;
+}
+
 /*
- * Removes from tree what is the tool's or survives elsewhere: files its
- * manifest lists, entries that are the same inode as (or, for regular
- * files, byte-equal to) the entry at the same place under live (the
- * published site, NULL for none), and folders left empty.  Returns how
- * many entries had to stay.
+ * Removes from tree what is the tool's or survives elsewhere: entries that
+ * are the same inode as (or, for regular files, byte-equal to) the entry
+ * at the same place under live (the published site, NULL for none), files
+ * its manifest lists that still hold the listed bytes, and folders left
+ * empty.  A listed file someone changed since it was published is kept.
+ * Returns how many entries had to stay.
  */
 static size_t
 S_remove_owned(const char *tree, const char *rel, const struct s_list *man, const char *live)
@@ -585,14 +612,18 @@ S_remove_owned(const char *tree, const char *rel, const struct s_list *man, cons
 			left += S_remove_owned(tree, crel, man, live);
 			ok = rmdir(p) == 0;
 		} else {
+			const struct s_entry *e = S_ISREG(sb.st_mode) ? S_list_find(man, crel) : NULL;
+			int live_too = q != NULL && lstat(q, &lb) == 0;
+
 			if (rel == NULL && strcmp(crel, S_MANIFEST) == 0)
 				ok = -1;	/* last: S_remove_tree */
-			else if (S_ISREG(sb.st_mode) && S_list_find(man, crel) != NULL)
-				ok = 1;
-			else if (q != NULL && lstat(q, &lb) == 0 &&
-			    ((lb.st_dev == sb.st_dev && lb.st_ino == sb.st_ino) ||
-			    (S_ISREG(sb.st_mode) && S_ISREG(lb.st_mode) && S_same_file(p, q))))
-				ok = 1;
+			else if (live_too && lb.st_dev == sb.st_dev && lb.st_ino == sb.st_ino)
+				ok = 1;		/* lives on (kept, or carried) */
+			else if (e != NULL)
+				ok = S_file_is(p, e->hex);
+			else if (live_too && S_ISREG(sb.st_mode) && S_ISREG(lb.st_mode) &&
+			    S_same_file(p, q))
+				ok = 1;		/* carried as a copy */
 			if (ok == 1)
 				ok = unlink(p) == 0;
 		}
@@ -637,8 +668,9 @@ S_remove_tree(const char *tree, const char *out, const char *live)
 
 		if (made && !moved)
 			rmdir(kept);
-		diag_warning(&pos, "'%s' holds files that changed while the site was "
-		    "published; they were kept there, not deleted", moved ? kept : tree);
+		diag_warning(&pos, "'%s' holds files of the previous site that were "
+		    "changed after they were published; they were kept there, not deleted",
+		    moved ? kept : tree);
 		free(kept);
 	}
 	S_list_free(&man);
