@@ -348,6 +348,12 @@ lesson_load(const char *path, const struct data_set *set, struct lesson **out)
 	if (util_read_file(path, &l->text, &len) == -1 ||
 	    S_check_utf8(l->path, l->text, len) == -1)
 		goto fail;
+	/* A UTF-8 byte-order mark (some Windows editors write one) is no
+	 * text: dropped, as libyaml drops it in data files. */
+	if (len >= 3 && memcmp(l->text, "\xEF\xBB\xBF", 3) == 0) {
+		memmove(l->text, l->text + 3, len - 3 + 1);
+		len -= 3;
+	}
 	i = S_line(l->text, len, 0, &ll);
 	if (!S_is_marker(l->text, ll, 0)) {
 		diag_error(&l->pos, "a lesson starts with YAML front matter: '---' "
