@@ -88,6 +88,14 @@ struct pdf_doc {
 					 * dropped); NULL or "" if none */
 };
 
+/* The latest date a PDF can carry: 9999-12-31 23:59:59 UTC. */
+#define PDF_MAX_DATE_EPOCH 253402300799LL
+/* $SOURCE_DATE_EPOCH for pdf_opts.date_epoch_s: -1 when unset or empty,
+ * else whole seconds since 1970 up to PDF_MAX_DATE_EPOCH; anything else
+ * (a word, a sign, a year past 9999) is an error naming the variable.
+ * 0, or -1 after the diagnostic. */
+int pdf_source_date(long long *epoch_s);
+
 /* A4, no answers, title "Untitled", justified, aspect 0.625, no date. */
 void pdf_opts_defaults(struct pdf_opts *o);
 /* "a4" | "letter" and "none" | "inline" | "appendix": 0, or -1 if unknown. */

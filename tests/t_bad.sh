@@ -161,6 +161,17 @@ else
 	ln -s ../outside.md "$TMP/site/base-lessons/lessons/02-outside.md"
 	golden ../bad/gen/site-symlink-lesson/expected S_site_build base-lessons
 
+	# $SOURCE_DATE_EPOCH that is not a date, or one past the year 9999 (a
+	# PDF date has four digits for the year): an error naming it, and
+	# nothing published.
+	S_sde_build() { (export SOURCE_DATE_EPOCH=$1; S_site_build base-lessons); }
+	for t_sde in source-date-word:abc source-date-10000:253402300800; do
+		S_site_stage base-lessons
+		golden "../bad/gen/${t_sde%%:*}/expected" S_sde_build "${t_sde#*:}"
+		t_left=$(cd "$TMP/site/base-lessons" && ls -d out out.* 2>/dev/null)
+		if [ -z "$t_left" ]; then ok; else fail "${t_sde%%:*} left: $t_left"; fi
+	done
+
 	# Hostile text in data strings and lesson text must come out escaped:
 	# no live <script>, event handler or javascript: link anywhere in out/,
 	# and the text itself still there, as entities.

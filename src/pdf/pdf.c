@@ -1626,7 +1626,6 @@ static void
 S_metadata(cairo_surface_t *s, const struct pdf_opts *o, const char *title)
 {
 	long long e = o->date_epoch_s;
-	const char *env;
 
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
 	if (o->author)
@@ -1636,14 +1635,9 @@ S_metadata(cairo_surface_t *s, const struct pdf_opts *o, const char *title)
 		    o->subject);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
 	    "inferbook " INFERBOOK_VERSION);
-	if (e < 0 && (env = getenv("SOURCE_DATE_EPOCH")) != NULL && *env) {
-		char *end;
-
-		e = strtoll(env, &end, 10);
-		if (*end != '\0')
-			e = -1;
-	}
-	if (e >= 0) {
+	if (e < 0 && pdf_source_date(&e) != 0)
+		e = -1;
+	if (e >= 0 && e <= PDF_MAX_DATE_EPOCH) {
 		time_t tt = (time_t)e;
 		struct tm tm;
 		char iso[32];
