@@ -72,6 +72,10 @@ mkdir -p "$TMP/bad/too-many-exprs"
 golden ../bad/gen/too-many-exprs/expected S_bad_in "$TMP/bad" \
 	"$INFERBOOK" check --data "$PWD/tests/bad/base" --lessons too-many-exprs
 
+# calc --batch beyond its range says what the range is.
+golden ../bad/gen/calc-batch-huge/expected "$INFERBOOK" calc --data tests/bad/base \
+	--model llama-3.1-70b --hardware h100-sxm --batch 1e15
+
 # A hardware.yaml that is a folder.
 S_bad_stage file-is-dir tests/bad/gen/file-is-dir
 rm -f "$TMP/bad/file-is-dir/hardware.yaml"; mkdir "$TMP/bad/file-is-dir/hardware.yaml"
