@@ -165,6 +165,19 @@ else
 	ln -s ../outside.md "$TMP/site/base-lessons/lessons/02-outside.md"
 	golden ../bad/gen/site-symlink-lesson/expected S_site_build base-lessons
 
+	# Symbolic links in templates/ (a stylesheet, a partial) and data/ are
+	# refused, not followed: they could publish any file of the machine.
+	for t_link in templates/print.css templates/footer.html data/hardware.yaml; do
+		t_name=symlink-${t_link%%/*}-${t_link##*/}; t_name=${t_name%.*}
+		S_site_stage base-lessons
+		cp "$TMP/site/base-lessons/$t_link" "$TMP/site/outside"
+		rm "$TMP/site/base-lessons/$t_link"
+		ln -s "$TMP/site/outside" "$TMP/site/base-lessons/$t_link"
+		golden "../bad/gen/$t_name/expected" S_site_build base-lessons
+		t_left=$(cd "$TMP/site/base-lessons" && ls -d out out.* 2>/dev/null)
+		if [ -z "$t_left" ]; then ok; else fail "$t_name left: $t_left"; fi
+	done
+
 	# $SOURCE_DATE_EPOCH that is not a date, or one past the year 9999 (a
 	# PDF date has four digits for the year): an error naming it, and
 	# nothing published.
@@ -195,7 +208,8 @@ else
 		    "index.html:Summary &quot;&gt;&lt;script&gt;alert(&#39;summary&#39;)&lt;/script&gt;" \
 		    "one.html:Body &lt;script&gt;alert(" \
 		    "one.html:on NVIDIA &lt;script&gt;alert(" \
-		    "one.html:with Llama &lt;script&gt;alert("; do
+		    "one.html:with Llama &lt;script&gt;alert(" \
+		    "one.html:title=\"a &quot;title&quot; onmouseover=&quot;alert(1)&quot;\""; do
 			if grep -qF -- "${t_want#*:}" "$t_out/${t_want%%:*}"; then ok
 			else fail "escape: ${t_want%%:*} lacks: ${t_want#*:}"; fi
 		done
