@@ -365,6 +365,7 @@ S_inline(struct S_ts *t, cmark_node *parent, struct S_inl *in)
 		switch (cmark_node_get_type(n)) {
 		case CMARK_NODE_TEXT:
 			S_text(in, lit ? lit : "");
+			pdf_break_words(&in->text, start);
 			break;
 		case CMARK_NODE_SOFTBREAK:
 			buf_putc(&in->text, ' ');
@@ -374,6 +375,7 @@ S_inline(struct S_ts *t, cmark_node *parent, struct S_inl *in)
 			break;
 		case CMARK_NODE_CODE:
 			buf_puts(&in->text, lit ? lit : "");
+			pdf_break_words(&in->text, start);
 			S_attr(in, pango_attr_family_new("DejaVu Sans Mono"), start);
 			S_attr(in, pango_attr_scale_new(0.88), start);
 			break;
