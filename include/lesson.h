@@ -48,6 +48,8 @@
 /* The same for all the lessons of a site together (the real ones make
  * ~210 KB): the book typesets them all again. */
 #define LESSON_MAX_SITE_EXPANDED	(1024 * 1024)
+/* Lessons in a site (12 real): each is a page and a handout PDF. */
+#define LESSON_MAX_SITE_LESSONS	128
 
 struct ynode;
 
@@ -148,11 +150,12 @@ int lesson_lint(const struct lesson *l);
 int lesson_lint_text(const char *text, size_t len, struct srcpos pos);
 
 /* The per-site bounds, called after each lesson's lesson_expand(): adds
- * `bytes` (its expanded Markdown) and l->ntables to total[0] and
- * total[1] (zeroed by the caller first); -1 after an error at l's
- * position once either passes LESSON_MAX_SITE_EXPANDED or
- * LESSON_MAX_SITE_TABLES, else 0.  The caller stops expanding then. */
-int lesson_site_bound(const struct lesson *l, size_t bytes, size_t total[2]);
+ * `bytes` (its expanded Markdown), l->ntables and 1 to total[0], total[1]
+ * and total[2] (zeroed by the caller first); -1 after an error at l's
+ * position once one passes LESSON_MAX_SITE_EXPANDED,
+ * LESSON_MAX_SITE_TABLES or LESSON_MAX_SITE_LESSONS, else 0.  The caller
+ * stops expanding then. */
+int lesson_site_bound(const struct lesson *l, size_t bytes, size_t total[3]);
 
 /* lesson_lint() + lesson_expand() into a scratch buffer: everything
  * `inferbook check` verifies about one lesson.  0 or -1. */

@@ -220,6 +220,14 @@ else
 		if [ -z "$t_left" ]; then ok; else fail "site-too-many-$t_kind left: $t_left"; fi
 	done
 
+	# More lessons than a site may hold (each is a page and a handout).
+	S_site_stage base-lessons
+	for t_i in $(seq 10 137); do
+		printf -- '---\ntitle: T\norder: %d\nsummary: S.\n---\n# T\n' "$t_i" \
+			> "$TMP/site/base-lessons/lessons/$t_i-l$t_i.md"
+	done
+	golden ../bad/gen/site-too-many-lessons/expected S_site_build base-lessons
+
 	# $SOURCE_DATE_EPOCH that is not a date, or one past the year 9999 (a
 	# PDF date has four digits for the year): an error naming it, and
 	# nothing published.

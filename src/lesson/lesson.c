@@ -826,10 +826,15 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 }
 
 int
-lesson_site_bound(const struct lesson *l, size_t bytes, size_t total[2])
+lesson_site_bound(const struct lesson *l, size_t bytes, size_t total[3])
 {
 	total[0] += bytes;
 	total[1] += l->ntables;
+	total[2]++;
+	if (total[2] > LESSON_MAX_SITE_LESSONS) {
+		diag_error(&l->pos, "more than %d lessons in the site", LESSON_MAX_SITE_LESSONS);
+		return -1;
+	}
 	if (total[0] > LESSON_MAX_SITE_EXPANDED) {
 		diag_error(&l->pos, "the lessons expand to more than %d KiB of Markdown "
 		    "together with this one (the limit per site)",

@@ -582,7 +582,7 @@ static int
 S_load_lessons(struct site *s)
 {
 	char **names;
-	size_t n, i, j, total[2] = { 0, 0 };
+	size_t n, i, j, total[3] = { 0, 0, 0 };
 	int answers, rc;
 
 	rc = S_list_lessons(s, &names, &n, &answers);
