@@ -211,7 +211,8 @@ else
 		S_site_stage base-lessons
 		for t_i in 2 3 4 5 6; do
 			{ printf -- '---\ntitle: T\norder: %d\nsummary: S.\n---\n# T\n\n' $t_i
-			  if [ $t_kind = tables ]; then printf '{{ table measurements }}\n\n%.0s' $(seq 8)
+			  if [ $t_kind = tables ]
+			  then printf '{{ table measurements }}\n\n%.0s' $(seq 8)
 			  else head -c 220000 /dev/zero | tr '\0' 'x'; echo; fi
 			} > "$TMP/site/base-lessons/lessons/0$t_i-l$t_i.md"
 		done

@@ -34,12 +34,14 @@ else
 	b_name=$(head -c 200 /dev/zero | tr '\0' 'N')
 	sed -i "s/^  name: NVIDIA H100 SXM\$/  name: $b_name/" "$b_w/data/hardware.yaml"
 	{ printf -- '---\ntitle: Worst\norder: 1\nsummary: S.\nscenarios:\n'
-	  printf '  a: { model: llama-3.1-70b, hardware: h100-sxm, weights: fp8, kv: fp8, chips: 8, '
-	  printf 'batch: 64, context: 4096 }\n'
-	  printf '  b: { model: deepseek-v3, hardware: h100-sxm, weights: fp8, kv: fp8, chips: 8, '
-	  printf 'batch: 16, context: 32768 }\n---\n'
-	  printf '# On {{ a.hardware_name }}\n\n{{ a.hardware_name }} takes {{ a.t_step_s | ms }}.\n\n'
-	  printf '| chip | step |\n|---|---|\n| {{ a.hardware_name }} | {{ a.t_step_s | ms }} |\n\n'
+	  printf '  a: { model: llama-3.1-70b, hardware: h100-sxm, weights: fp8, kv: fp8, '
+	  printf 'chips: 8, batch: 64, context: 4096 }\n'
+	  printf '  b: { model: deepseek-v3, hardware: h100-sxm, weights: fp8, kv: fp8, '
+	  printf 'chips: 8, batch: 16, context: 32768 }\n---\n'
+	  printf '# On {{ a.hardware_name }}\n\n'
+	  printf '{{ a.hardware_name }} takes {{ a.t_step_s | ms }}.\n\n'
+	  printf '| chip | step |\n|---|---|\n'
+	  printf '| {{ a.hardware_name }} | {{ a.t_step_s | ms }} |\n\n'
 	  printf '{{ table measurements }}\n\n%.0s' $(seq 8)
 	  for b_f in roofline step-time frontier bytes-vs-context cost-vs-context output-input \
 	      chips capacity; do
@@ -52,8 +54,8 @@ else
 	} > "$b_w/lessons/01-worst.md"
 	{ printf -- '---\ntitle: Word\norder: 2\nsummary: S.\n---\n# Word\n\n'
 	  head -c 250000 /dev/zero | tr '\0' 'x'; echo; } > "$b_w/lessons/02-word.md"
-	S_bounds_run "$INFERBOOK" site --out "$b_w/out" --data "$b_w/data" --lessons "$b_w/lessons" \
-		--quiet
+	S_bounds_run "$INFERBOOK" site --out "$b_w/out" --data "$b_w/data" \
+		--lessons "$b_w/lessons" --quiet
 	if [ "$b_rc" = 0 ] && [ -s "$b_w/out/handouts/word.pdf" ]; then ok
 	else fail "worst site did not build:"; head -20 "$TMP/bounds.out" >&2; fi
 	b_cpu=${b_res% *} b_kb=${b_res#* }

@@ -536,7 +536,8 @@ ytree_number(const struct ynode *n, const char *what, double *out)
 		}
 		if (v != 0 && fabs(v) < YTREE_MIN_NUMBER) {
 			diag_error(&n->pos, "%s is implausibly small, got %s (a number other "
-			    "than 0 must be at least %g in size)", what, n->value, YTREE_MIN_NUMBER);
+			    "than 0 must be at least %g in size)", what, n->value,
+			    YTREE_MIN_NUMBER);
 			return -1;
 		}
 		*out = v;
@@ -764,8 +765,8 @@ S_store(const struct ynode *v, const struct yfield *f, void *dst)
 			return -1;
 		}
 		if (f->type == YF_DATE && S_is_date(s) == -1) {
-			diag_error(&v->pos, "%s is not a calendar date: %.7s has %d days, got '%s'",
-			    f->key, s, S_days_in_month(atoi(s), atoi(s + 5)), s);
+			diag_error(&v->pos, "%s is not a calendar date: %.7s has %d days, "
+			    "got '%s'", f->key, s, S_days_in_month(atoi(s), atoi(s + 5)), s);
 			return -1;
 		}
 		*(char **)(void *)(base + f->offset) = xstrdup(s);

@@ -184,7 +184,8 @@ site_expand_figure(void *ctx, const struct lesson *l, const char *name,
 	site_chart_file(&file, l->slug, name, scen->name);
 	if ((job = S_chart_find(s, file.data)) == NULL) {
 		if (s->ncharts == LESSON_MAX_SITE_FIGURES) {
-			diag_error(pos, "more than %d figures in the site", LESSON_MAX_SITE_FIGURES);
+			diag_error(pos, "more than %d figures in the site",
+			    LESSON_MAX_SITE_FIGURES);
 			buf_free(&file);
 			return -1;
 		}

@@ -530,7 +530,8 @@ START_TEST(test_ytree_tags_nul_and_tiny_numbers)
 	n.value = (char *)(uintptr_t)"0";
 	ck_assert_int_eq(ytree_number(&n, "x", &v), 0);
 	out = tu_capture_end(&c);
-	ck_assert(strstr(out, "t.yaml:1:4: error: YAML tags are not supported (got '!!str')") != NULL);
+	ck_assert(strstr(out, "t.yaml:1:4: error: YAML tags are not supported "
+	    "(got '!!str')") != NULL);
 	ck_assert(strstr(out, "t.yaml:1:4: error: a NUL character (\\0) in a string is not "
 	    "allowed\n") != NULL);
 	ck_assert(strstr(out, "t.yaml:1:1: error: x is implausibly small, got 4e-320 (a number "
