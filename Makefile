@@ -51,7 +51,7 @@ BIN        := $(B)/inferbook
 LIBA       := $(B)/libinferbook.a
 DEPS_OK    := $(B)/.deps-ok
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c); see `fuzz` below.
-FUZZ_TARGETS ?= yaml expr lesson tmpl
+FUZZ_TARGETS ?= yaml expr lesson tmpl site
 FUZZ_SECONDS ?= 60
 FUZZ_COMMON  := tests/fuzz/fuzz_common.c
 FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(B)/fuzz/replay-%)
@@ -159,7 +159,8 @@ valgrind: $(BIN)
 # `make fuzz FUZZ_SECONDS=N [FUZZ_TARGETS="yaml expr"]` builds each libFuzzer
 # target with clang into build-fuzz/ and runs it N seconds on a working
 # corpus seeded from tests/fuzz/corpus/NAME; crashes land in
-# build-fuzz/crash-NAME-*.  `make check` replays tests/fuzz/regress/NAME/
+# build-fuzz/crash-NAME-* (a hang: 10 s per input, 60 s for the whole-site
+# target, a full build under ASan).  `make check` replays tests/fuzz/regress/NAME/
 # through the same targets linked with replay.c (no clang needed).
 
 $(B)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_COMMON) tests/fuzz/fuzz.h $(LIBA)
@@ -177,7 +178,9 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus-$$t; \
 	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
-	  build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+	  build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	    -timeout=$$(if [ $$t = site ]; then echo 60; else echo 10; fi) \
 	    -print_final_stats=1 -artifact_prefix=build-fuzz/crash-$$t- \
 	    build-fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
 	done

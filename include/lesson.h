@@ -37,6 +37,19 @@
 #define LESSON_MAX_SUMMARY	1000	/* bytes */
 #define LESSON_MAX_SLUG		64	/* bytes */
 #define LESSON_MAX_ORDER	999	/* order: 1 .. LESSON_MAX_ORDER */
+#define LESSON_MAX_TABLES	8	/* {{ table NAME }} per lesson */
+#define LESSON_MAX_SITE_TABLES	32	/* {{ table NAME }} in a site (1 real) */
+#define LESSON_MAX_FIGURES	16	/* {{ figure NAME SCENARIO }} per lesson */
+#define LESSON_MAX_SITE_FIGURES	128	/* distinct figures in a site (16 real) */
+/* Bytes of Markdown one lesson_expand() call may add (hidden answers
+ * included): what the HTML writer and the typesetter get is bounded, so
+ * is the time they take.  The biggest real lesson makes ~60 KB. */
+#define LESSON_MAX_EXPANDED	(256 * 1024)
+/* The same for all the lessons of a site together (the real ones make
+ * ~210 KB): the book typesets them all again. */
+#define LESSON_MAX_SITE_EXPANDED	(1024 * 1024)
+/* Lessons in a site (12 real): each is a page and a handout PDF. */
+#define LESSON_MAX_SITE_LESSONS	128
 
 struct ynode;
 
@@ -63,6 +76,7 @@ struct lesson {
 	struct expr_record *recs;
 	size_t nrecs;
 	unsigned nanswers;		/* {{ answer }} blocks seen by the last lesson_expand() */
+	size_t ntables;			/* {{ table }} seen by the last lesson_expand() */
 };
 
 /*
@@ -134,6 +148,14 @@ int lesson_lint(const struct lesson *l);
 /* Lint text that is not a lesson (tests, other Markdown): `pos` is the
  * position of text[0]; code spans/fences/comments/{{ }} are skipped. */
 int lesson_lint_text(const char *text, size_t len, struct srcpos pos);
+
+/* The per-site bounds, called after each lesson's lesson_expand(): adds
+ * `bytes` (its expanded Markdown), l->ntables and 1 to total[0], total[1]
+ * and total[2] (zeroed by the caller first); -1 after an error at l's
+ * position once one passes LESSON_MAX_SITE_EXPANDED,
+ * LESSON_MAX_SITE_TABLES or LESSON_MAX_SITE_LESSONS, else 0.  The caller
+ * stops expanding then. */
+int lesson_site_bound(const struct lesson *l, size_t bytes, size_t total[3]);
 
 /* lesson_lint() + lesson_expand() into a scratch buffer: everything
  * `inferbook check` verifies about one lesson.  0 or -1. */

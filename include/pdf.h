@@ -88,6 +88,22 @@ struct pdf_doc {
 					 * dropped); NULL or "" if none */
 };
 
+/* Gives pango a break opportunity (a zero-width space, U+200B) after
+ * every PDF_MAX_WORD characters of a run without one, in b's bytes from
+ * `from` on (the run that ends at `from` counts).  Pango breaks a word
+ * wider than the line in time quadratic in its length; real words are
+ * far shorter, so real text is unchanged.  b must hold UTF-8. */
+#define PDF_MAX_WORD 64
+void pdf_break_words(struct buf *b, size_t from);
+
+/* The latest date a PDF can carry: 9999-12-31 23:59:59 UTC. */
+#define PDF_MAX_DATE_EPOCH 253402300799LL
+/* $SOURCE_DATE_EPOCH for pdf_opts.date_epoch_s: -1 when unset or empty,
+ * else whole seconds since 1970 up to PDF_MAX_DATE_EPOCH; anything else
+ * (a word, a sign, a year past 9999) is an error naming the variable.
+ * 0, or -1 after the diagnostic. */
+int pdf_source_date(long long *epoch_s);
+
 /* A4, no answers, title "Untitled", justified, aspect 0.625, no date. */
 void pdf_opts_defaults(struct pdf_opts *o);
 /* "a4" | "letter" and "none" | "inline" | "appendix": 0, or -1 if unknown. */

@@ -53,8 +53,9 @@ char *buf_take(struct buf *b, size_t *len);
 #define UTIL_MAX_FILE_BYTES (4u * 1024u * 1024u)
 
 /* Reads a whole regular file into a NUL-terminated buffer.  Returns 0, or
- * -1 after printing "path: error: ..." (missing, not a regular file, larger
- * than UTIL_MAX_FILE_BYTES, read error).  The caller frees *data. */
+ * -1 after printing "path: error: ..." (missing, a symbolic link, not a
+ * regular file, larger than UTIL_MAX_FILE_BYTES, read error).  The caller
+ * frees *data.  Inputs only: a link is refused, not followed. */
 int util_read_file(const char *path, char **data, size_t *len);
 
 /* Levenshtein distance between a and b (insertions, deletions and

@@ -4,6 +4,8 @@
  * struct (after libcyaml).
  *
  * Safety: anchors and aliases are refused (an alias bomb cannot expand),
+ * so are explicit tags ("!!str", "!!binary": the loader types each field
+ * itself) and a NUL inside a quoted string ("\0" would cut it short),
  * nesting deeper than YTREE_MAX_DEPTH and more than YTREE_MAX_NODES nodes
  * are errors, input must be valid UTF-8 (libyaml checks), and a document
  * must be a single document.  Every error is printed through diag with the
@@ -23,6 +25,16 @@
  * keeps every product calc forms far from overflow (1e308 parses finite
  * but would not survive scaling to SI). */
 #define YTREE_MAX_NUMBER 1e15
+/* The smallest magnitude of a number other than 0: the smallest real
+ * figure is a latency of ~1e-7 s; below 1e-15 (and certainly a subnormal
+ * such as 4e-320) is a typo, and it would lose precision in calc. */
+#define YTREE_MIN_NUMBER 1e-15
+/* String fields of the tables below, in bytes: ids, prose fields (the
+ * keys "source", "notes" and "summary"), every other string (names,
+ * vendors, titles). */
+#define YTREE_MAX_ID 64
+#define YTREE_MAX_TEXT 2000
+#define YTREE_MAX_NAME 200
 
 enum ynode_kind { YNODE_SCALAR, YNODE_SEQ, YNODE_MAP };
 
@@ -53,7 +65,8 @@ const char *ytree_kind_name(enum ynode_kind k);
 /* Scalar conversions: each prints an error naming `what` (the field) at the
  * node and returns -1 on failure.
  *  ytree_number: finite double (rejects NaN, inf, values that overflow,
- *                e.g. 1e309, and |v| > YTREE_MAX_NUMBER); ytree_positive additionally requires > 0,
+ *                e.g. 1e309, |v| > YTREE_MAX_NUMBER, and 0 < |v| <
+ *                YTREE_MIN_NUMBER, e.g. 4e-320); ytree_positive additionally requires > 0,
  *                ytree_nonneg >= 0.
  *  ytree_integer: an integral number in [min, max].
  *  ytree_string: any scalar (borrowed pointer into the tree). */
@@ -65,8 +78,11 @@ int ytree_string(const struct ynode *n, const char *what, const char **out);
 
 /* Declarative field tables. */
 enum yfield_type {
-	YF_STRING,		/* char * (xstrdup'ed) */
-	YF_ID,			/* char *, [a-z0-9][a-z0-9.-]* (llama-3.1-70b) */
+	YF_STRING,		/* char * (xstrdup'ed), not empty, at most
+				 * YTREE_MAX_NAME bytes (YTREE_MAX_TEXT for
+				 * "source", "notes" and "summary") */
+	YF_ID,			/* char *, [a-z0-9][a-z0-9.-]* (llama-3.1-70b),
+				 * at most YTREE_MAX_ID bytes */
 	YF_NUMBER,		/* double, finite */
 	YF_POSITIVE,		/* double, finite, > 0 */
 	YF_NONNEG,		/* double, finite, >= 0 */

@@ -2,7 +2,8 @@
 # The dependency step of `make site` and `make check`.
 #
 #   deps.sh build   libraries (pkg-config) and the fonts the project renders with
-#   deps.sh test    also what the tests drive: Check, tidy, poppler-utils, chromium
+#   deps.sh test    also what the tests drive: Check, tidy, poppler-utils, chromium,
+#                   GNU time (tests/t_bounds.sh reads peak memory with it)
 #   deps.sh fuzz    also clang and its libFuzzer runtime (make fuzz)
 #
 # Missing pieces are installed with apt-get when it is usable (root, or
@@ -14,7 +15,7 @@ mode=${1:-build}
 build_pkgs=(pkg-config libcairo2-dev libpango1.0-dev libcmark-gfm-dev
             libcmark-gfm-extensions-dev libyaml-dev libpng-dev zlib1g-dev fontconfig
             fonts-dejavu-core)
-test_pkgs=(check tidy poppler-utils chromium)
+test_pkgs=(check tidy poppler-utils chromium time)
 
 missing=()
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
@@ -38,6 +39,7 @@ if [ "$mode" = test ]; then
 	have_cmd tidy || missing+=(tidy)
 	have_cmd pdftoppm || missing+=(poppler-utils)
 	have_cmd chromium || missing+=(chromium)
+	[ -x /usr/bin/time ] || missing+=(time)
 fi
 if [ "$mode" = fuzz ]; then
 	have_cmd clang || missing+=(clang)

@@ -4,12 +4,14 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "util.h"
@@ -222,12 +224,24 @@ util_read_file(const char *path, char **data, size_t *len)
 	FILE *fp;
 	char *p;
 	size_t n;
+	int fd;
 
 	*data = NULL;
 	if (len != NULL)
 		*len = 0;
-	if ((fp = fopen(path, "rb")) == NULL) {
-		diag_error(&pos, "cannot open: %s", strerror(errno));
+	/* O_NOFOLLOW: every file read here is an input (data, lesson,
+	 * template); a symbolic link could publish any file of the machine. */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
+	    (fp = fdopen(fd, "rb")) == NULL) {
+		int err = errno;
+
+		if (err == ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			diag_error(&pos, "a symbolic link (inputs must be plain files "
+			    "inside their folder)");
+		else
+			diag_error(&pos, "cannot open: %s", strerror(err));
+		if (fd != -1)
+			close(fd);
 		return -1;
 	}
 	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {

@@ -72,6 +72,36 @@ mkdir -p "$TMP/bad/too-many-exprs"
 golden ../bad/gen/too-many-exprs/expected S_bad_in "$TMP/bad" \
 	"$INFERBOOK" check --data "$PWD/tests/bad/base" --lessons too-many-exprs
 
+# Resource bounds (tests/t_bounds.sh times the worst inputs under them).
+# A 50,000-character chip name: refused by the name limit before any
+# layout (it once took a full build 166 s in pango's line breaking).
+S_bad_stage name-50k tests/bad/gen/name-50k
+sed -i "s/^  name: .*/  name: $(head -c 50000 /dev/zero | tr '\0' 'N')/" \
+	"$TMP/bad/name-50k/hardware.yaml"
+golden ../bad/gen/name-50k/expected S_bad_check name-50k
+
+# The 104 KB lesson of 4,000 {{ table measurements }} (once 128 s, 3.2 GB
+# and 57 MB written): refused at the ninth table, quickly.
+mkdir -p "$TMP/bad/tables-4000"
+{ printf -- '---\ntitle: T\norder: 1\nsummary: S.\n---\n# T\n\n'
+  printf '{{ table measurements }}\n\n%.0s' $(seq 4000); } > "$TMP/bad/tables-4000/01-t.md"
+t_t0=$(date +%s%N)
+golden ../bad/gen/tables-4000/expected S_bad_in "$TMP/bad" \
+	"$INFERBOOK" check --data "$PWD/tests/bad/base" --lessons tables-4000
+t_ms=$(( ($(date +%s%N) - t_t0) / 1000000 ))
+if [ "$t_ms" -lt 2000 ]; then ok; else fail "4,000 tables took $t_ms ms (limit 2000)"; fi
+
+# A lesson that expands past LESSON_MAX_EXPANDED (a 300 KB word).
+mkdir -p "$TMP/bad/lesson-too-big"
+{ printf -- '---\ntitle: T\norder: 1\nsummary: S.\n---\n# T\n\n'
+  head -c 300000 /dev/zero | tr '\0' 'x'; echo; } > "$TMP/bad/lesson-too-big/01-big.md"
+golden ../bad/gen/lesson-too-big/expected S_bad_in "$TMP/bad" \
+	"$INFERBOOK" check --data "$PWD/tests/bad/base" --lessons lesson-too-big
+
+# calc --batch beyond its range says what the range is.
+golden ../bad/gen/calc-batch-huge/expected "$INFERBOOK" calc --data tests/bad/base \
+	--model llama-3.1-70b --hardware h100-sxm --batch 1e15
+
 # A hardware.yaml that is a folder.
 S_bad_stage file-is-dir tests/bad/gen/file-is-dir
 rm -f "$TMP/bad/file-is-dir/hardware.yaml"; mkdir "$TMP/bad/file-is-dir/hardware.yaml"
@@ -161,6 +191,55 @@ else
 	ln -s ../outside.md "$TMP/site/base-lessons/lessons/02-outside.md"
 	golden ../bad/gen/site-symlink-lesson/expected S_site_build base-lessons
 
+	# Symbolic links in templates/ (a stylesheet, a partial) and data/ are
+	# refused, not followed: they could publish any file of the machine.
+	for t_link in templates/print.css templates/footer.html data/hardware.yaml; do
+		t_name=symlink-${t_link%%/*}-${t_link##*/}; t_name=${t_name%.*}
+		S_site_stage base-lessons
+		cp "$TMP/site/base-lessons/$t_link" "$TMP/site/outside"
+		rm "$TMP/site/base-lessons/$t_link"
+		ln -s "$TMP/site/outside" "$TMP/site/base-lessons/$t_link"
+		golden "../bad/gen/$t_name/expected" S_site_build base-lessons
+		t_left=$(cd "$TMP/site/base-lessons" && ls -d out out.* 2>/dev/null)
+		if [ -z "$t_left" ]; then ok; else fail "$t_name left: $t_left"; fi
+	done
+
+	# The per-site bounds: 5 lessons of 8 tables (32 in a site), and 5
+	# lessons that expand to 220 KB each (1 MiB in a site); refused at the
+	# lesson that passes the bound, before anything is typeset.
+	for t_kind in tables words; do
+		S_site_stage base-lessons
+		for t_i in 2 3 4 5 6; do
+			{ printf -- '---\ntitle: T\norder: %d\nsummary: S.\n---\n# T\n\n' $t_i
+			  if [ $t_kind = tables ]
+			  then printf '{{ table measurements }}\n\n%.0s' $(seq 8)
+			  else head -c 220000 /dev/zero | tr '\0' 'x'; echo; fi
+			} > "$TMP/site/base-lessons/lessons/0$t_i-l$t_i.md"
+		done
+		golden "../bad/gen/site-too-many-$t_kind/expected" S_site_build base-lessons
+		t_left=$(cd "$TMP/site/base-lessons" && ls -d out out.* 2>/dev/null)
+		if [ -z "$t_left" ]; then ok; else fail "site-too-many-$t_kind left: $t_left"; fi
+	done
+
+	# More lessons than a site may hold (each is a page and a handout).
+	S_site_stage base-lessons
+	for t_i in $(seq 10 137); do
+		printf -- '---\ntitle: T\norder: %d\nsummary: S.\n---\n# T\n' "$t_i" \
+			> "$TMP/site/base-lessons/lessons/$t_i-l$t_i.md"
+	done
+	golden ../bad/gen/site-too-many-lessons/expected S_site_build base-lessons
+
+	# $SOURCE_DATE_EPOCH that is not a date, or one past the year 9999 (a
+	# PDF date has four digits for the year): an error naming it, and
+	# nothing published.
+	S_sde_build() { (export SOURCE_DATE_EPOCH=$1; S_site_build base-lessons); }
+	for t_sde in source-date-word:abc source-date-10000:253402300800; do
+		S_site_stage base-lessons
+		golden "../bad/gen/${t_sde%%:*}/expected" S_sde_build "${t_sde#*:}"
+		t_left=$(cd "$TMP/site/base-lessons" && ls -d out out.* 2>/dev/null)
+		if [ -z "$t_left" ]; then ok; else fail "${t_sde%%:*} left: $t_left"; fi
+	done
+
 	# Hostile text in data strings and lesson text must come out escaped:
 	# no live <script>, event handler or javascript: link anywhere in out/,
 	# and the text itself still there, as entities.
@@ -180,7 +259,8 @@ else
 		    "index.html:Summary &quot;&gt;&lt;script&gt;alert(&#39;summary&#39;)&lt;/script&gt;" \
 		    "one.html:Body &lt;script&gt;alert(" \
 		    "one.html:on NVIDIA &lt;script&gt;alert(" \
-		    "one.html:with Llama &lt;script&gt;alert("; do
+		    "one.html:with Llama &lt;script&gt;alert(" \
+		    "one.html:title=\"a &quot;title&quot; onmouseover=&quot;alert(1)&quot;\""; do
 			if grep -qF -- "${t_want#*:}" "$t_out/${t_want%%:*}"; then ok
 			else fail "escape: ${t_want%%:*} lacks: ${t_want#*:}"; fi
 		done

@@ -3,7 +3,7 @@
 # fuzz target linked with tests/fuzz/replay.c.  `make check` builds the
 # replay binaries beside $INFERBOOK ($B/fuzz/replay-NAME); under SAN=1 they
 # carry ASan+UBSan, so a finding is a failure here.
-for t_name in yaml expr lesson tmpl; do
+for t_name in yaml expr lesson tmpl site; do
 	t_bin=${INFERBOOK%/*}/fuzz/replay-$t_name
 	if [ ! -x "$t_bin" ]; then
 		fail "$t_bin missing (make ${t_bin#"$PWD"/})"

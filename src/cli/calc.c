@@ -50,7 +50,7 @@ S_num(const char *opt, const char *arg, double lo, int lo_open, double hi,
 static int
 S_whole(const char *opt, const char *arg, double *out)
 {
-	if (S_num(opt, arg, 1, 0, 1e9, "a whole number >= 1", out) != 0)
+	if (S_num(opt, arg, 1, 0, 1e9, "a whole number from 1 to 1e9", out) != 0)
 		return -1;
 	if (*out != floor(*out)) {
 		fprintf(stderr, "inferbook: error: --%s: bad value '%s' (expected a whole number)\n",

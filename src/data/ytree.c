@@ -249,6 +249,22 @@ S_libyaml_error(struct S_ctx *c, const yaml_parser_t *p)
 		diag_error(&pos, "%s", problem);
 }
 
+/* An explicit tag ("!!str 3.35", "!!binary", "!local"), or NULL.  The
+ * loader types every field itself; a tag would be silently ignored. */
+static const char *
+S_tag(const yaml_event_t *e)
+{
+	const yaml_char_t *t = NULL;
+
+	if (e->type == YAML_SCALAR_EVENT)
+		t = e->data.scalar.tag;
+	else if (e->type == YAML_SEQUENCE_START_EVENT)
+		t = e->data.sequence_start.tag;
+	else if (e->type == YAML_MAPPING_START_EVENT)
+		t = e->data.mapping_start.tag;
+	return (const char *)t;
+}
+
 static int
 S_has_anchor(const yaml_event_t *e)
 {
@@ -276,6 +292,19 @@ S_event(struct S_ctx *c, const yaml_event_t *e)
 		diag_error(&pos, "aliases and anchors are not supported");
 		return -1;
 	}
+	if (S_tag(e) != NULL) {
+		const char *tag = S_tag(e), *core = "tag:yaml.org,2002:";
+
+		/* libyaml expands "!!str" to the core schema's URI: show it as
+		 * it was written. */
+		if (strncmp(tag, core, strlen(core)) == 0)
+			diag_error(&pos, "YAML tags are not supported (got '!!%s'): write the "
+			    "value without one", tag + strlen(core));
+		else
+			diag_error(&pos, "YAML tags are not supported (got '%s'): write the "
+			    "value without one", tag);
+		return -1;
+	}
 	switch (e->type) {
 	case YAML_STREAM_END_EVENT:
 		return 1;
@@ -296,6 +325,13 @@ S_event(struct S_ctx *c, const yaml_event_t *e)
 			return -1;
 		}
 		if (e->type == YAML_SCALAR_EVENT) {
+			/* "\0" in a quoted string: every string is a C string
+			 * here, so it would silently cut the value short. */
+			if (memchr(e->data.scalar.value, '\0', e->data.scalar.length) != NULL) {
+				diag_error(&pos, "a NUL character (\\0) in a string is not "
+				    "allowed");
+				return -1;
+			}
 			n = S_new(c, YNODE_SCALAR, e->start_mark);
 			n->value = xstrndup((const char *)e->data.scalar.value,
 			    e->data.scalar.length);
@@ -408,7 +444,7 @@ ytree_kind_name(enum ynode_kind k)
 
 /* ---- scalars ---- */
 
-enum { S_NUM_OK, S_NUM_SYNTAX, S_NUM_NONFINITE, S_NUM_RANGE };
+enum { S_NUM_OK, S_NUM_SYNTAX, S_NUM_NONFINITE, S_NUM_RANGE, S_NUM_TINY };
 
 /* YAML 1.2 core-schema numbers (plus "_" between digits, which YAML 1.1
  * allows and makes 131_072 readable).  strtod alone would also take "nan",
@@ -465,6 +501,10 @@ S_parse_number(const char *s, double *out)
 	v = strtod(tmp, &end);
 	if (*end != '\0')
 		return S_NUM_SYNTAX;
+	/* ERANGE is overflow (+-HUGE_VAL) or underflow (0 or a subnormal
+	 * such as 4e-320): two different mistakes. */
+	if (errno == ERANGE && fabs(v) < 1)
+		return S_NUM_TINY;
 	if (errno == ERANGE || !isfinite(v))
 		return S_NUM_RANGE;
 	*out = v;
@@ -494,8 +534,18 @@ ytree_number(const struct ynode *n, const char *what, double *out)
 			    what, n->value, YTREE_MAX_NUMBER);
 			return -1;
 		}
+		if (v != 0 && fabs(v) < YTREE_MIN_NUMBER) {
+			diag_error(&n->pos, "%s is implausibly small, got %s (a number other "
+			    "than 0 must be at least %g in size)", what, n->value,
+			    YTREE_MIN_NUMBER);
+			return -1;
+		}
 		*out = v;
 		return 0;
+	case S_NUM_TINY:
+		diag_error(&n->pos, "%s is implausibly small, got %s (a number other "
+		    "than 0 must be at least %g in size)", what, n->value, YTREE_MIN_NUMBER);
+		return -1;
 	case S_NUM_NONFINITE:
 		diag_error(&n->pos, "%s must be a finite number, got %s", what, n->value);
 		return -1;
@@ -596,14 +646,28 @@ S_is_id(const char *s)
 	return 1;
 }
 
+/* Gregorian: 2026-02-31 is no date, 2028-02-29 is. */
+static int
+S_days_in_month(int year, int month)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return month == 2 && leap ? 29 : days[month - 1];
+}
+
+/* 1: YYYY-MM or YYYY-MM-DD, 0: not that form, -1: a day the month does
+ * not have (2026-02-31, 2026-04-31). */
 static int
 S_is_date(const char *s)
 {
-	int i, month, day;
+	int i, year = 0, month, day;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		if (!isdigit((unsigned char)s[i]))
 			return 0;
+		year = year * 10 + (s[i] - '0');
+	}
 	if (s[4] != '-' || !isdigit((unsigned char)s[5]) || !isdigit((unsigned char)s[6]))
 		return 0;
 	month = (s[5] - '0') * 10 + (s[6] - '0');
@@ -615,7 +679,9 @@ S_is_date(const char *s)
 	    s[10] != '\0')
 		return 0;
 	day = (s[8] - '0') * 10 + (s[9] - '0');
-	return day >= 1 && day <= 31;
+	if (day < 1 || day > 31)
+		return 0;
+	return day <= S_days_in_month(year, month) ? 1 : -1;
 }
 
 static void
@@ -648,6 +714,22 @@ S_unknown_key(const struct ynode *key, const struct yfield *fields, const char *
 		diag_error(&key->pos, "unknown key '%s' in %s", key->value, what);
 }
 
+/* The longest string a field may hold, in bytes.  Names go into headings,
+ * table cells, figure legends and PDF lines, where a 50,000-byte word
+ * costs minutes of line breaking: prose ("source", "notes", a lesson's
+ * "summary", which lesson.c caps further) may be longer than a name,
+ * but still bounded. */
+static size_t
+S_max_len(const struct yfield *f)
+{
+	if (f->type == YF_ID)
+		return YTREE_MAX_ID;
+	if (strcmp(f->key, "source") == 0 || strcmp(f->key, "notes") == 0 ||
+	    strcmp(f->key, "summary") == 0)
+		return YTREE_MAX_TEXT;
+	return YTREE_MAX_NAME;
+}
+
 /* Stores one field; -1 after an error. */
 static int
 S_store(const struct ynode *v, const struct yfield *f, void *dst)
@@ -667,14 +749,24 @@ S_store(const struct ynode *v, const struct yfield *f, void *dst)
 			diag_error(&v->pos, "%s must not be empty", f->key);
 			return -1;
 		}
+		if (strlen(s) > S_max_len(f)) {
+			diag_error(&v->pos, "%s is too long: %zu bytes (the limit is %zu)",
+			    f->key, strlen(s), S_max_len(f));
+			return -1;
+		}
 		if (f->type == YF_ID && !S_is_id(s)) {
 			diag_error(&v->pos, "%s must be lower-case letters, digits, '-' and '.', got '%s'",
 			    f->key, s);
 			return -1;
 		}
-		if (f->type == YF_DATE && !S_is_date(s)) {
+		if (f->type == YF_DATE && S_is_date(s) == 0) {
 			diag_error(&v->pos, "%s must be a date YYYY-MM or YYYY-MM-DD, got '%s'",
 			    f->key, s);
+			return -1;
+		}
+		if (f->type == YF_DATE && S_is_date(s) == -1) {
+			diag_error(&v->pos, "%s is not a calendar date: %.7s has %d days, "
+			    "got '%s'", f->key, s, S_days_in_month(atoi(s), atoi(s + 5)), s);
 			return -1;
 		}
 		*(char **)(void *)(base + f->offset) = xstrdup(s);

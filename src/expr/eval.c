@@ -1004,6 +1004,15 @@ S_eval_node(struct S_eval *E, const struct expr_node *n, struct S_val *out)
 	default:
 		break;
 	}
+	/* Finite operands, a result that is not: the operation overflowed
+	 * (1e200 * 1e200).  Reported here, at the operation, because the
+	 * inf would go on to make NaN (inf - inf) that prints as a null
+	 * quantity's "n/a".  A null operand (NaN) stays null. */
+	if (isfinite(a.num) && isfinite(b.num) && !isfinite(out->num)) {
+		diag_error(&n->pos, "the result of this operation is too large for a "
+		    "number (it overflows)");
+		return -1;
+	}
 	return 0;
 }
 

@@ -18,6 +18,7 @@
  * not at the start of the braces.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,11 +149,16 @@ S_next(struct S_lex *lx)
 			n = sizeof tmp - 1;
 		memcpy(tmp, lx->s + lx->tstart, n);
 		tmp[n] = '\0';
+		errno = 0;
 		lx->num = strtod(tmp, NULL);
 		lx->tok = T_NUM;
 		lx->tend = lx->i;
 		if (!isfinite(lx->num)) {
 			S_err(lx, &lx->tpos, "number '%s' is out of range", tmp);
+			lx->num = 0;
+		} else if (errno == ERANGE && fabs(lx->num) < 1) {
+			/* Underflow: 4e-320 is a subnormal, 1e-400 becomes 0. */
+			S_err(lx, &lx->tpos, "number '%s' is too small to compute with", tmp);
 			lx->num = 0;
 		}
 		return;

@@ -346,12 +346,25 @@ struct hstate {
 	size_t attrlen;
 	size_t vallen;
 	int raw_style;			/* H_RAW: inside <style> (else <script>) */
+	/* <meta http-equiv> runs its content (refresh: a redirect), and the
+	 * attribute may follow the content: a value placed in a <meta> is
+	 * judged when the tag ends.  meta_*: the current tag; bad_*: the
+	 * first such value, reported once the file is compiled. */
+	int meta_equiv, meta_data;
+	struct srcpos meta_pos, bad_pos;
+	char meta_name[64], bad_name[64];
+	int bad;
 };
 
 static void
 S_h_endtag(struct hstate *h)
 {
 	h->tag[h->taglen < sizeof(h->tag) ? h->taglen : sizeof(h->tag) - 1] = '\0';
+	if (h->meta_equiv && h->meta_data && !h->bad) {
+		h->bad = 1;
+		h->bad_pos = h->meta_pos;
+		memcpy(h->bad_name, h->meta_name, sizeof(h->bad_name));
+	}
 	if (!h->closing && (strcmp(h->tag, "script") == 0 ||
 	    strcmp(h->tag, "style") == 0)) {
 		h->st = H_RAW;
@@ -367,6 +380,14 @@ S_h_append(char *dst, size_t cap, size_t *len, char c)
 		dst[*len] = (char)tolower((unsigned char)c);
 	(*len)++;
 	dst[*len < cap ? *len : cap - 1] = '\0';
+}
+
+/* An attribute name is complete. */
+static void
+S_h_attr_done(struct hstate *h)
+{
+	if (strcmp(h->tag, "meta") == 0 && strcmp(h->attr, "http-equiv") == 0)
+		h->meta_equiv = 1;
 }
 
 static void
@@ -387,6 +408,7 @@ S_h_feed(struct hstate *h, const char *s, size_t n)
 			h->taglen = 0;
 			h->tag[0] = '\0';
 			h->closing = 0;
+			h->meta_equiv = h->meta_data = 0;
 			if (c == '!' && i + 2 < n && s[i + 1] == '-' && s[i + 2] == '-') {
 				h->st = H_COMMENT;
 				i += 2;
@@ -402,8 +424,11 @@ S_h_feed(struct hstate *h, const char *s, size_t n)
 				h->st = c == '<' ? H_TAGOPEN : H_TEXT;
 			break;
 		case H_TAGNAME:
-			if (sp || c == '/')
+			if (sp || c == '/') {
+				h->tag[h->taglen < sizeof(h->tag) ? h->taglen :
+				    sizeof(h->tag) - 1] = '\0';
 				h->st = H_INTAG;
+			}
 			else if (c == '>')
 				S_h_endtag(h);
 			else
@@ -419,6 +444,8 @@ S_h_feed(struct hstate *h, const char *s, size_t n)
 			}
 			break;
 		case H_ATTRNAME:
+			if (c == '=' || sp || c == '>' || c == '/')
+				S_h_attr_done(h);
 			if (c == '=')
 				h->st = H_BEFOREVAL;
 			else if (sp)
@@ -504,10 +531,12 @@ S_is_url_attr(const char *a)
 	return 0;
 }
 
-/* Picks the escaping for a non-raw tag at the current place, or returns
- * a message explaining why no escaping makes it safe there. */
+/* Picks the escaping for a non-raw tag {{name}} (nlen bytes) at pos, the
+ * current place, or returns a message explaining why no escaping makes it
+ * safe there. */
 static const char *
-S_h_place(struct hstate *h, enum tn_esc *esc)
+S_h_place(struct hstate *h, enum tn_esc *esc, const struct srcpos *pos,
+    const char *name, size_t nlen)
 {
 	switch (h->st) {
 	case H_TEXT:
@@ -518,6 +547,20 @@ S_h_place(struct hstate *h, enum tn_esc *esc)
 	case H_VAL_SQ:
 		if (strncmp(h->attr, "on", 2) == 0 || strcmp(h->attr, "style") == 0)
 			return "in an event-handler or style attribute";
+		/* Attributes whose value the browser loads or runs as a
+		 * document: escaping cannot make data safe there. */
+		if (strcmp(h->attr, "srcdoc") == 0)
+			return "in a srcdoc attribute (a document the browser runs)";
+		if (strcmp(h->tag, "object") == 0 && strcmp(h->attr, "data") == 0)
+			return "in <object data> (a document or plugin the browser runs)";
+		if (strcmp(h->tag, "embed") == 0 && strcmp(h->attr, "src") == 0)
+			return "in <embed src> (a document or plugin the browser runs)";
+		if (strcmp(h->tag, "meta") == 0 && !h->meta_data) {
+			h->meta_data = 1;
+			h->meta_pos = *pos;
+			snprintf(h->meta_name, sizeof(h->meta_name), "%.*s",
+			    (int)(nlen < 60 ? nlen : 60), name);
+		}
 		*esc = S_is_url_attr(h->attr) && h->vallen == 0 ? ESC_URL : ESC_HTML;
 		h->vallen++;
 		return NULL;
@@ -823,7 +866,7 @@ S_parse_seq(struct parser *p, struct tnode *parent, const struct tnode *open)
 				}
 			}
 			if (!triple && bar == NULL) {
-				why = S_h_place(p->h, &esc);
+				why = S_h_place(p->h, &esc, &pos, name, vlen);
 				if (why != NULL) {
 					diag_error(&pos, "'{{%.*s}}' %s; only '| raw' may appear there",
 					    (int)vlen, name, why);
@@ -867,7 +910,20 @@ S_compile_file(struct tmpl *t, const char *file, const char *text, size_t len,
 		diag_error(&pos, "NUL byte in template");
 		return -1;
 	}
-	return S_parse_seq(&p, into, NULL);
+	if (S_parse_seq(&p, into, NULL) != 0)
+		return -1;
+	/* A <meta> left open at the end counts as ended. */
+	if (!h.bad && h.meta_equiv && h.meta_data) {
+		h.bad = 1;
+		h.bad_pos = h.meta_pos;
+		memcpy(h.bad_name, h.meta_name, sizeof(h.bad_name));
+	}
+	if (h.bad) {
+		diag_error(&h.bad_pos, "'{{%s}}' in a <meta http-equiv> tag (the browser "
+		    "acts on its content); only '| raw' may appear there", h.bad_name);
+		return -1;
+	}
+	return 0;
 }
 
 struct tmpl *

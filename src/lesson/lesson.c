@@ -348,6 +348,12 @@ lesson_load(const char *path, const struct data_set *set, struct lesson **out)
 	if (util_read_file(path, &l->text, &len) == -1 ||
 	    S_check_utf8(l->path, l->text, len) == -1)
 		goto fail;
+	/* A UTF-8 byte-order mark (some Windows editors write one) is no
+	 * text: dropped, as libyaml drops it in data files. */
+	if (len >= 3 && memcmp(l->text, "\xEF\xBB\xBF", 3) == 0) {
+		memmove(l->text, l->text + 3, len - 3 + 1);
+		len -= 3;
+	}
 	i = S_line(l->text, len, 0, &ll);
 	if (!S_is_marker(l->text, ll, 0)) {
 		diag_error(&l->pos, "a lesson starts with YAML front matter: '---' "
@@ -677,6 +683,22 @@ S_table(struct lesson *l, const struct lscan *sc, const struct lscan_span *sp,
 	return 0;
 }
 
+/* Whether `n` bytes of expanded Markdown are more than a lesson may make;
+ * if so, says so at body offset `at` (where the text that crosses the
+ * limit begins). */
+static int
+S_too_big(size_t n, const struct lscan *sc, size_t at)
+{
+	struct srcpos pos;
+
+	if (n <= LESSON_MAX_EXPANDED)
+		return 0;
+	pos = lscan_pos(sc, at);
+	diag_error(&pos, "the lesson expands to more than %d KiB of Markdown by here "
+	    "(the limit per lesson)", LESSON_MAX_EXPANDED / 1024);
+	return 1;
+}
+
 int
 lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
     struct buf *md)
@@ -687,7 +709,7 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 	struct srcpos base = { l->path, l->body_line, 1 };
 	struct expr_env env;
 	struct lscan sc;
-	size_t i, at = 0;
+	size_t i, at = 0, md_start, ntables = 0, nfigures = 0;
 	int errors = 0;
 
 	if (opts == NULL) {
@@ -701,6 +723,7 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 	l->nrecs = 0;
 	if (md->data == NULL)
 		buf_put(md, "", 0);
+	md_start = md->len;
 	memset(&bl, 0, sizeof bl);
 	buf_init(&bl.hidden);
 	lscan_run(l->body, l->body_len, base, &sc);
@@ -712,6 +735,13 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 		struct expr_stmt st;
 		struct expr_value v;
 
+		/* Bounded output: 4,000 tables once made 57 MB and minutes of
+		 * typesetting from a 104 KB file. */
+		if (S_too_big(md->len - md_start + bl.hidden.len + (sp->start - at),
+		    &sc, at)) {
+			errors++;
+			break;
+		}
 		buf_put(out, l->body + at, sp->start - at);
 		at = sp->end;
 		if (i == LESSON_MAX_EXPRS) {
@@ -749,11 +779,18 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 			buf_puts(out, st.lit);
 			break;
 		case EXPR_STMT_FIGURE:
-			if (S_figure(l, opts, &env, &sc, sp, &st, out) == -1)
+			if (++nfigures == LESSON_MAX_FIGURES + 1)
+				diag_error(&open, "more than %d {{ figure }} in one lesson",
+				    LESSON_MAX_FIGURES);
+			if (nfigures > LESSON_MAX_FIGURES ||
+			    S_figure(l, opts, &env, &sc, sp, &st, out) == -1)
 				errors++;
 			break;
 		case EXPR_STMT_TABLE:
-			if (S_table(l, &sc, sp, &st, out) == -1)
+			if (++ntables == LESSON_MAX_TABLES + 1)
+				diag_error(&open, "more than %d {{ table }} in one lesson",
+				    LESSON_MAX_TABLES);
+			if (ntables > LESSON_MAX_TABLES || S_table(l, &sc, sp, &st, out) == -1)
 				errors++;
 			break;
 		case EXPR_STMT_VALUE:
@@ -770,17 +807,46 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 		}
 		expr_stmt_free(&st);
 	}
-	buf_put(out, l->body + at, l->body_len - at);
+	if (i == sc.nspans && !S_too_big(md->len - md_start + bl.hidden.len +
+	    (l->body_len - at), &sc, at))
+		buf_put(out, l->body + at, l->body_len - at);
+	else if (i == sc.nspans)
+		errors++;
 	if (bl.open) {
 		diag_error(&bl.open_pos, "{{ answer }} without {{ end answer }} (the "
 		    "block runs to the end of the file)");
 		errors++;
 	}
 	l->nanswers = bl.count;
+	l->ntables = ntables;
 	buf_free(&bl.hidden);
 	expr_env_free(&env);
 	lscan_free(&sc);
 	return errors ? -1 : 0;
+}
+
+int
+lesson_site_bound(const struct lesson *l, size_t bytes, size_t total[3])
+{
+	total[0] += bytes;
+	total[1] += l->ntables;
+	total[2]++;
+	if (total[2] > LESSON_MAX_SITE_LESSONS) {
+		diag_error(&l->pos, "more than %d lessons in the site", LESSON_MAX_SITE_LESSONS);
+		return -1;
+	}
+	if (total[0] > LESSON_MAX_SITE_EXPANDED) {
+		diag_error(&l->pos, "the lessons expand to more than %d KiB of Markdown "
+		    "together with this one (the limit per site)",
+		    LESSON_MAX_SITE_EXPANDED / 1024);
+		return -1;
+	}
+	if (total[1] > LESSON_MAX_SITE_TABLES) {
+		diag_error(&l->pos, "the lessons hold more than %d {{ table }} together "
+		    "with this one (the limit per site)", LESSON_MAX_SITE_TABLES);
+		return -1;
+	}
+	return 0;
 }
 
 int

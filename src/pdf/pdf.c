@@ -365,6 +365,7 @@ S_inline(struct S_ts *t, cmark_node *parent, struct S_inl *in)
 		switch (cmark_node_get_type(n)) {
 		case CMARK_NODE_TEXT:
 			S_text(in, lit ? lit : "");
+			pdf_break_words(&in->text, start);
 			break;
 		case CMARK_NODE_SOFTBREAK:
 			buf_putc(&in->text, ' ');
@@ -374,6 +375,7 @@ S_inline(struct S_ts *t, cmark_node *parent, struct S_inl *in)
 			break;
 		case CMARK_NODE_CODE:
 			buf_puts(&in->text, lit ? lit : "");
+			pdf_break_words(&in->text, start);
 			S_attr(in, pango_attr_family_new("DejaVu Sans Mono"), start);
 			S_attr(in, pango_attr_scale_new(0.88), start);
 			break;
@@ -1626,7 +1628,6 @@ static void
 S_metadata(cairo_surface_t *s, const struct pdf_opts *o, const char *title)
 {
 	long long e = o->date_epoch_s;
-	const char *env;
 
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
 	if (o->author)
@@ -1636,14 +1637,9 @@ S_metadata(cairo_surface_t *s, const struct pdf_opts *o, const char *title)
 		    o->subject);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
 	    "inferbook " INFERBOOK_VERSION);
-	if (e < 0 && (env = getenv("SOURCE_DATE_EPOCH")) != NULL && *env) {
-		char *end;
-
-		e = strtoll(env, &end, 10);
-		if (*end != '\0')
-			e = -1;
-	}
-	if (e >= 0) {
+	if (e < 0 && pdf_source_date(&e) != 0)
+		e = -1;
+	if (e >= 0 && e <= PDF_MAX_DATE_EPOCH) {
 		time_t tt = (time_t)e;
 		struct tm tm;
 		char iso[32];

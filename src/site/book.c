@@ -66,6 +66,8 @@ S_opts(struct site *s, struct pdf_opts *po)
 		    s->o->answers);
 		return -1;
 	}
+	if (pdf_source_date(&po->date_epoch_s) != 0)
+		return -1;
 	po->title = SITE_TITLE;
 	po->subject = SITE_DESCRIPTION;
 	po->author = SITE_AUTHOR;

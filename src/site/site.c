@@ -183,6 +183,12 @@ site_expand_figure(void *ctx, const struct lesson *l, const char *name,
 	buf_init(&file);
 	site_chart_file(&file, l->slug, name, scen->name);
 	if ((job = S_chart_find(s, file.data)) == NULL) {
+		if (s->ncharts == LESSON_MAX_SITE_FIGURES) {
+			diag_error(pos, "more than %d figures in the site",
+			    LESSON_MAX_SITE_FIGURES);
+			buf_free(&file);
+			return -1;
+		}
 		if (chart_build(name, &s->set, scen, &fig) != 0) {
 			diag_error(pos, "figure '%s' cannot be drawn for scenario '%s'",
 			    name, scen->name);
@@ -577,7 +583,7 @@ static int
 S_load_lessons(struct site *s)
 {
 	char **names;
-	size_t n, i, j;
+	size_t n, i, j, total[3] = { 0, 0, 0 };
 	int answers, rc;
 
 	rc = S_list_lessons(s, &names, &n, &answers);
@@ -636,6 +642,8 @@ S_load_lessons(struct site *s)
 	for (i = 0; i < s->npages; i++)
 		if (S_render_lesson(s, &s->pages[i], NULL, 0) != 0)
 			rc = -1;
+		else if (lesson_site_bound(s->pages[i].l, strlen(s->pages[i].md), total) != 0)
+			return -1;
 	if (s->have_answers && S_render_lesson(s, &s->answers, s->pages, s->npages) != 0)
 		rc = -1;
 	return rc;

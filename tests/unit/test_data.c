@@ -14,6 +14,7 @@
 #include "calc.h"
 #include "data.h"
 #include "diag.h"
+#include "util.h"
 #include "ytree.h"
 #include "testutil.h"
 
@@ -466,6 +467,79 @@ START_TEST(test_ytree_integer_messages)
 }
 END_TEST
 
+START_TEST(test_ytree_dates_by_calendar)
+{
+	static const struct yfield fields[] = {
+		{ "d", YF_DATE, 0, 1, YF_NOPOS },
+		{ NULL, YF_CUSTOM, 0, 0, YF_NOPOS }
+	};
+	static const struct { const char *d; int ok; } cases[] = {
+		{ "2028-02-29", 1 }, { "2000-02-29", 1 }, { "2026-12-31", 1 }, { "2026-04", 1 },
+		{ "2026-02-29", 0 }, { "2100-02-29", 0 }, { "2026-04-31", 0 }, { "2026-02-31", 0 },
+		{ "2026-01-32", 0 }, { "2026-00-01", 0 },
+	};
+	struct tu_capture c;
+	size_t i;
+	char *out, *text;
+
+	tu_capture_start(&c);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *d = NULL;
+		struct ynode *root;
+
+		text = xasprintf("d: %s\n", cases[i].d);
+		root = S_parse(text, 0);
+		ck_assert_msg((ytree_map_fields(root, fields, &d, "t") == 0) == cases[i].ok,
+		    "%s", cases[i].d);
+		free(d);
+		ytree_free(root);
+		free(text);
+	}
+	out = tu_capture_end(&c);
+	ck_assert(strstr(out, "t.yaml:1:4: error: d is not a calendar date: 2026-04 has 30 days, "
+	    "got '2026-04-31'\n") != NULL);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_ytree_tags_nul_and_tiny_numbers)
+{
+	static const char *const bad[] = { "a: !!str 3.35\n", "a: !!binary aGk=\n",
+	    "a: !x y\n", "!!map { a: 1 }\n", "a: \"x\\0y\"\n", "a: \"\\x00\"\n" };
+	struct tu_capture c;
+	struct ynode *root, n;
+	double v;
+	size_t i;
+	char *out;
+
+	tu_capture_start(&c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(ytree_parse("t.yaml", bad[i], strlen(bad[i]), 0, &root) == -1,
+		    "%s", bad[i]);
+		ck_assert_ptr_null(root);
+	}
+	memset(&n, 0, sizeof(n));
+	n.kind = YNODE_SCALAR;
+	n.plain = 1;
+	n.pos.file = "t.yaml";
+	n.pos.line = n.pos.col = 1;
+	n.value = (char *)(uintptr_t)"4e-320";
+	ck_assert_int_eq(ytree_number(&n, "x", &v), -1);
+	n.value = (char *)(uintptr_t)"1e-15";
+	ck_assert_int_eq(ytree_number(&n, "x", &v), 0);
+	n.value = (char *)(uintptr_t)"0";
+	ck_assert_int_eq(ytree_number(&n, "x", &v), 0);
+	out = tu_capture_end(&c);
+	ck_assert(strstr(out, "t.yaml:1:4: error: YAML tags are not supported "
+	    "(got '!!str')") != NULL);
+	ck_assert(strstr(out, "t.yaml:1:4: error: a NUL character (\\0) in a string is not "
+	    "allowed\n") != NULL);
+	ck_assert(strstr(out, "t.yaml:1:1: error: x is implausibly small, got 4e-320 (a number "
+	    "other than 0 must be at least 1e-15 in size)\n") != NULL);
+	free(out);
+}
+END_TEST
+
 struct S_rec {
 	char *name;
 	char *id;
@@ -707,6 +781,8 @@ data_suite(void)
 	tcase_add_test(tc, test_ytree_too_many_nodes);
 	tcase_add_test(tc, test_ytree_numbers);
 	tcase_add_test(tc, test_ytree_integer_messages);
+	tcase_add_test(tc, test_ytree_dates_by_calendar);
+	tcase_add_test(tc, test_ytree_tags_nul_and_tiny_numbers);
 	tcase_add_test(tc, test_ytree_map_fields_frees_strings_on_failure);
 	suite_add_tcase(s, tc);
 

@@ -13,6 +13,8 @@
 #include "pdf.h"
 #include "util.h"
 
+#define S_YS "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+
 /* pango 1.50 loads the fontconfig configuration on a thread of its own
  * and never frees it; under SAN=1, LeakSanitizer would fail every test
  * that lays out text.  The hook is weak so that another suite (or the
@@ -214,6 +216,37 @@ START_TEST(test_paginate_space_collapses_and_vanishes_at_top)
 	ck_assert_uint_eq(s[2].page, 1);
 	ck_assert_double_eq_tol(s[2].y_pt, 0, 1e-9);	/* no space at top */
 	free(s);
+}
+END_TEST
+
+START_TEST(test_break_words_every_64_characters)
+{
+	struct buf b;
+	char *want;
+	size_t i;
+
+	/* Real text is untouched. */
+	buf_init(&b);
+	buf_puts(&b, "700\xc2\xa0GB of weights, llama-3.1-70b/h100");
+	pdf_break_words(&b, 0);
+	buf_putc(&b, '\0');
+	ck_assert_str_eq(b.data, "700\xc2\xa0GB of weights, llama-3.1-70b/h100");
+	buf_reset(&b);
+	/* 150 letters after "ab " whose run began in an earlier node: a
+	 * zero-width space after characters 64 and 128 of the run, counting
+	 * the multi-byte ones (e with acute) as one. */
+	buf_puts(&b, "ab xx");
+	i = b.len;
+	buf_puts(&b, "\xc3\xa9");
+	while (b.len - i < 149)
+		buf_putc(&b, 'y');
+	pdf_break_words(&b, i);
+	buf_putc(&b, '\0');
+	want = xasprintf("ab xx\xc3\xa9%.*s\xe2\x80\x8b%.*s\xe2\x80\x8b%.*s", 61, S_YS, 64, S_YS,
+	    147 - 61 - 64, S_YS);
+	ck_assert_str_eq(b.data, want);
+	free(want);
+	buf_free(&b);
 }
 END_TEST
 
@@ -601,6 +634,7 @@ pdf_suite(void)
 	tcase_add_test(tc, test_paginate_heading_chain_moves_together);
 	tcase_add_test(tc, test_paginate_space_collapses_and_vanishes_at_top);
 	tcase_add_test(tc, test_paginate_table_moves_whole);
+	tcase_add_test(tc, test_break_words_every_64_characters);
 	tcase_add_test(tc, test_paginate_tall_table_repeats_header);
 	tcase_add_test(tc, test_paginate_recto_break_leaves_blank_page);
 	suite_add_tcase(s, tc);
