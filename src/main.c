@@ -22,7 +22,7 @@
 static const char S_usage[] =
 "usage: inferbook site  [--out DIR] [--data DIR] [--lessons DIR] [--templates DIR]\n"
 "                       [--paper a4|letter] [--answers none|inline|appendix] [--jobs N]\n"
-"                       [--no-pdf] [--quiet]\n"
+"                       [--no-pdf] [--quiet] [--record-edition]\n"
 "       inferbook calc  --model ID --hardware ID [--chips N] [--batch B] [--context L]\n"
 "                       [--prompt P] [--weights PREC] [--kv PREC] [--compute PREC]\n"
 "                       [--mbu X] [--mfu X] [--link-latency S] [--price-ratio R]\n"
