@@ -14,7 +14,8 @@
  * Flipped conclusions are found from the numbers alone (see S_flips):
  *  - a number that changes sign, or that stops or starts being a number
  *    ("n/a" <-> "12 ms"), is a flip of what it says;
- *  - two numbers of the same kind (both times, both sizes, both prices)
+ *  - two numbers of the same kind (both times, both sizes, both prices;
+ *    not ratios, percentages or bare counts, which measure unlike things)
  *    printed in one sentence or table row state a comparison: when their
  *    order reverses, the comparison flipped (which bound wins, whether a
  *    model fits the memory the sentence names);
@@ -755,10 +756,13 @@ S_flips(struct site_changes *c, const struct site_state *a, const struct site_st
 	for (i = 0; i < b->nn; i++) {
 		const struct ed_num *x = &b->n[i], *xo = S_num_find(a, x->id);
 
+		/* Ratios and bare numbers of one sentence measure different
+		 * things: only quantities with a unit are compared. */
 		if (x->sentence == NULL || x->sentence[0] == '\0' || xo == NULL ||
 		    S_parse_value(x->value, &vb, kind_b, sizeof(kind_b)) != 0 ||
 		    S_parse_value(xo->value, &va, kind_a, sizeof(kind_a)) != 0 ||
-		    strcmp(kind_a, kind_b) != 0)
+		    strcmp(kind_a, kind_b) != 0 || kind_b[0] == '\0' ||
+		    strcmp(kind_b, "x") == 0 || strcmp(kind_b, "%") == 0)
 			continue;
 		for (j = i + 1; j < b->nn; j++) {
 			const struct ed_num *y = &b->n[j], *yo;
