@@ -377,15 +377,28 @@ S_first_page(const char *pages)
 	return c != NULL ? xstrndup(pages, (size_t)(c - pages)) : xstrdup(pages);
 }
 
-/* The state of this build: the data's fields and every printed number
- * (lessons first, in page order, then the reference pages'), each lesson
- * number with the sentence it is printed in. */
-static struct site_state *
-S_state_build(struct site *s)
+static void
+S_nums_clear(struct site *s)
 {
-	struct site_state *st = xcalloc(1, sizeof(*st));
+	size_t i;
+
+	for (i = 0; i < s->nnums; i++) {
+		free(s->nums[i].id);
+		free(s->nums[i].label);
+		free(s->nums[i].value);
+		free(s->nums[i].pages);
+		free(s->nums[i].owner);
+	}
+	free(s->nums);
+	s->nums = NULL;
+	s->nnums = 0;
+}
+
+void
+site_nums_merge(struct site *s)
+{
 	struct num *ref = s->nums;
-	size_t nref = s->nnums, i, k;
+	size_t nref = s->nnums, i;
 
 	s->nums = NULL;
 	s->nnums = 0;
@@ -403,7 +416,41 @@ S_state_build(struct site *s)
 		free(ref[i].owner);
 	}
 	free(ref);
-	if (S_state_data(st, s->o->data_dir) != 0) {
+}
+
+/*
+ * The state of this build: the data's fields and every printed number
+ * (lessons first, in page order, then the reference pages'), each lesson
+ * number with the sentence it is printed in.  The reference pages' numbers
+ * come from rendering those pages, but the pages name the edition, which
+ * depends on the numbers: they are rendered here into a scratch stage that
+ * is thrown away (site.c renders them again, for real, once the edition is
+ * known).
+ */
+static struct site_state *
+S_state_build(struct site *s)
+{
+	struct site_state *st = xcalloc(1, sizeof(*st));
+	struct site_stage *real = s->stage, *scratch;
+	char *sout = xasprintf("%s.edition-scratch", s->o->out_dir);
+	size_t i, k;
+	int rc;
+
+	scratch = site_stage_open(sout);
+	free(sout);
+	if (scratch == NULL) {
+		site_state_free(st);
+		return NULL;
+	}
+	s->stage = scratch;
+	rc = site_write_reference(s);
+	s->stage = real;
+	site_stage_abort(scratch);
+	tval_free(s->ref_deriv);
+	s->ref_deriv = NULL;
+	site_nums_merge(s);
+	if (rc != 0 || S_state_data(st, s->o->data_dir) != 0) {
+		S_nums_clear(s);
 		site_state_free(st);
 		return NULL;
 	}
@@ -419,6 +466,7 @@ S_state_build(struct site *s)
 			e->sentence = S_sentence(s->answers.md, n->id);
 		free(page);
 	}
+	S_nums_clear(s);
 	return st;
 }
 

@@ -149,12 +149,15 @@ S_cmp_id(const void *a, const void *b)
 int
 site_write_numbers(struct site *s)
 {
-	/* site_editions_prepare() put every number in s->nums, lessons first. */
-	struct num *all = s->nums, *prev, *sorted;
-	size_t n = s->nnums, nprev, i;
+	struct num *all, *prev, *sorted;
+	size_t n, nprev, i;
 	struct buf b;
 	char *path;
 	int rc;
+
+	site_nums_merge(s);
+	all = s->nums;
+	n = s->nnums;
 
 	buf_init(&b);
 	/* The edition the numbers belong to heads the file. */

@@ -817,8 +817,8 @@ site_build(const struct site_opts *o)
 		goto out;
 	if ((s.stage = site_stage_open(o->out_dir)) == NULL)
 		goto out;
-	/* The edition (what every page and PDF names) needs every number. */
-	if (site_write_reference(&s) != 0 || site_editions_prepare(&s) != 0)
+	/* The edition every page and PDF names (editions.c). */
+	if (site_editions_prepare(&s) != 0)
 		goto out;
 	if (o->pdf && site_pdfs_prepare(&s, &pdfs) != 0)
 		goto out;
@@ -827,8 +827,9 @@ site_build(const struct site_opts *o)
 	 * helps with what is left. */
 	S_pool_start(&s, o->pdf ? &pdfs : NULL, &pool);
 	page_rc = S_write_lessons(&s) != 0 || S_write_index(&s) != 0 ||
-	    site_write_derivations(&s) != 0 || site_write_changes(&s) != 0 ||
-	    site_write_feed(&s) != 0 || S_copy_static(&s) != 0;
+	    site_write_reference(&s) != 0 || site_write_derivations(&s) != 0 ||
+	    site_write_changes(&s) != 0 || site_write_feed(&s) != 0 ||
+	    S_copy_static(&s) != 0;
 	if (S_pool_finish(&s, &pool) != 0 || page_rc || site_write_numbers(&s) != 0)
 		goto out;
 	if (o->state_out != NULL) {

@@ -174,10 +174,10 @@ void site_num_push(struct site *s, const char *id, const char *label,
     const char *value, const char *pages, const char *owner, int answer);
 /*
  * Editions (editions.c).  site_editions_prepare() runs once every lesson
- * is rendered and the reference pages' numbers are in s->nums, before any
- * page that shows the edition: it merges the lessons' numbers into
- * s->nums (lessons first), builds this build's state, reads the history
- * and decides the edition (hist.e[0], new when anything changed).
+ * is rendered, before any page or PDF that shows the edition: it builds
+ * this build's state (rendering the reference pages into a scratch stage
+ * for their numbers; s->nums is left empty), reads the history and
+ * decides the edition (hist.e[0], new when anything changed).
  * site_edition_ctx() adds edition_title and, on a page whose numbers the
  * latest edition moved, edition_notice {title, href} to a page context.
  * site_write_changes() and site_write_feed() stage changes.html and
@@ -185,6 +185,8 @@ void site_num_push(struct site *s, const char *id, const char *label,
  * site is published (only with opts.record_edition and a new edition).
  */
 int site_editions_prepare(struct site *s);
+/* Puts the lessons' numbers before the reference pages' in s->nums. */
+void site_nums_merge(struct site *s);
 void site_edition_ctx(struct site *s, struct tval *ctx, const char *current);
 int site_write_changes(struct site *s);
 int site_write_feed(struct site *s);
