@@ -113,9 +113,11 @@ $(B)/unit-tests: $(TEST_OBJ) $(LIBA)
 site: $(OUT)/.stamp
 # The PDFs' creation date: SOURCE_DATE_EPOCH when set, else the date of the
 # last commit (the inputs' date, never the clock), so builds are reproducible.
+# It also dates a new edition, which `make site` records in data/editions.yaml
+# (commit that file with the data).
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 $(OUT)/.stamp: $(BIN) $(SITE_INPUTS)
-	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(BIN) site --out $(OUT)
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(BIN) site --out $(OUT) --record-edition
 	@touch $@
 
 unit: $(B)/unit-tests
