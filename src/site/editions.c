@@ -1589,9 +1589,16 @@ S_edition_tval(const struct site *s, struct tval *m, const struct site_edition *
 
 		tval_set_str(x, "file", d->file);
 		tval_set_str(x, "entry", d->entry);
-		tval_set_str(x, "field", d->field[0] != '\0' ? d->field : "(the entry)");
-		tval_set_str(x, "old", d->old[0] != '\0' ? d->old : "\xe2\x80\x94");
-		tval_set_str(x, "new", d->new_[0] != '\0' ? d->new_ : "\xe2\x80\x94");
+		if (d->field[0] == '\0') {
+			/* A whole entry: it is new, or gone. */
+			tval_set_str(x, "field", "(the entry)");
+			tval_set_str(x, "old", d->new_[0] != '\0' ? "\xe2\x80\x94" : "present");
+			tval_set_str(x, "new", d->new_[0] != '\0' ? "added" : "removed");
+		} else {
+			tval_set_str(x, "field", d->field);
+			tval_set_str(x, "old", d->old[0] != '\0' ? d->old : "\xe2\x80\x94");
+			tval_set_str(x, "new", d->new_[0] != '\0' ? d->new_ : "\xe2\x80\x94");
+		}
 		tval_set_str(x, "source", d->source);
 	}
 	l = tval_set(m, "flips", tval_list());
