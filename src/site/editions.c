@@ -236,6 +236,13 @@ S_plain(const char *s, size_t n)
 					i++;
 					continue;
 				}
+				if (s[i] == '"') {
+					/* The title may hold any parenthesis. */
+					for (i++; i < n && s[i] != '"'; i++)
+						if (s[i] == '\\')
+							i++;
+					continue;
+				}
 				if (s[i] == '(')
 					depth++;
 				else if (s[i] == ')' && --depth == 0)
