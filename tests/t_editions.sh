@@ -36,14 +36,18 @@ else fail "the first edition puts a notice on a page"; fi
 cp -R "$P/data" "$TMP/data.1"
 
 # ---- edition 2: one chip's bandwidth ----
-sed -i '/^- id: h100-sxm$/,/^- id/ s/^  hbm_tb_per_s: 3.35$/  hbm_tb_per_s: 3.9/' "$P/data/hardware.yaml"
-if grep -q 'hbm_tb_per_s: 3.9$' "$P/data/hardware.yaml"; then ok; else fail "the edit did not apply"; fi
+ed_bw() { sed -i "/^- id: h100-sxm\$/,/^- id/ s/^  hbm_tb_per_s: $1\$/  hbm_tb_per_s: $2/" \
+	"$P/data/hardware.yaml"; }
+ed_bw 3.35 3.9
+if grep -q 'hbm_tb_per_s: 3.9$' "$P/data/hardware.yaml"; then ok
+else fail "the edit did not apply"; fi
 if ed_site "$E2" --record-edition > "$TMP/e2.log" 2>&1; then ok
 else fail "second recorded build failed:"; head -20 "$TMP/e2.log" >&2; fi
 C=$P/out/changes.html
 if grep -q '<h2>Edition 2, 2025-12-04</h2>' "$C" && grep -q '<h2>Edition 1, 2025-12-03</h2>' "$C"
 then ok; else fail "changes.html lacks the headings of editions 2 and 1"; fi
-if grep -q '<tr><td>hardware.yaml</td><td>h100-sxm</td><td>hbm_tb_per_s</td><td>3.35</td><td>3.9</td>' "$C"
+want='<tr><td>hardware.yaml</td><td>h100-sxm</td><td>hbm_tb_per_s</td><td>3.35</td><td>3.9</td>'
+if grep -qF "$want" "$C"
 then ok; else fail "changes.html does not list the edit hbm_tb_per_s 3.35 -> 3.9"; fi
 # Every number whose value differs between the two numbers.tsv files is
 # listed in edition 2, with its old and new value and its pages.
@@ -56,11 +60,13 @@ sed -n '/^  - number: 2$/,/^  - number: 1$/p' "$P/data/editions.yaml" > "$TMP/ed
 missing=0
 while IFS="$(printf '\t')" read -r id old new pages; do
 	grep -qF "{id: \"$id\", " "$TMP/ed2" &&
-	    grep -F "{id: \"$id\", " "$TMP/ed2" | grep -qF "old: \"$old\", new: \"$new\", pages: \"$pages\"" ||
+	    grep -F "{id: \"$id\", " "$TMP/ed2" |
+	    grep -qF "old: \"$old\", new: \"$new\", pages: \"$pages\"" ||
 	    { missing=$((missing + 1)); echo "  not listed: $id $old -> $new ($pages)" >&2; }
 done < "$TMP/moved"
 if [ "$missing" = 0 ]; then ok; else fail "$missing moved numbers missing from edition 2"; fi
-rows=$(sed -n '/id="edition-2"/,/id="edition-1"/p' "$C" | grep -c '^      <tr><td>.*<td class="n">')
+rows=$(sed -n '/id="edition-2"/,/id="edition-1"/p' "$C" |
+    grep -c '^      <tr><td>.*<td class="n">')
 if [ "$rows" = "$nmoved" ]; then ok
 else fail "changes.html shows $rows moved numbers for edition 2, numbers.tsv says $nmoved"; fi
 # Grouped by page: a heading per page with moved numbers, linking to it.
@@ -73,11 +79,13 @@ if grep -qF 'The chip&#39;s datasheet says 3.9 TB/s.' "$C" ||
    grep -qF "The chip's datasheet says 3.9 TB/s." "$C"; then ok
 else fail "changes.html does not show the sentence 'The chip's datasheet says 3.9 TB/s.'"; fi
 # The notice: on every lesson page with a moved number, on no other.
+notice='<p class="edition-notice" role="note">Numbers on this page changed in '
+notice="${notice}Edition 2, 2025-12-04:"
 for f in "$P"/out/*.html; do
 	slug=$(basename "$f" .html)
 	case $slug in changes|index|chips|models|derivations) continue;; esac
 	if cut -f4 "$TMP/moved" | tr ',' '\n' | sed 's/^ //' | grep -qx "$slug"; then
-		if grep -q '<p class="edition-notice" role="note">Numbers on this page changed in Edition 2, 2025-12-04:' "$f" &&
+		if grep -q "$notice" "$f" &&
 		   grep -q '<a href="changes.html#edition-2">see what changed</a>' "$f"; then ok
 		else fail "$slug.html: numbers moved but no notice"; fi
 	else
@@ -97,7 +105,8 @@ A=$P/out/editions.atom
 ed_x() { xmllint --xpath "$1" "$A" 2>/dev/null; }
 if xmllint --noout "$A" 2>/dev/null; then ok; else fail "editions.atom is not well-formed XML"; fi
 if [ "$(ed_x "namespace-uri(/*)")" = "http://www.w3.org/2005/Atom" ] &&
-   [ "$(ed_x "local-name(/*)")" = feed ]; then ok; else fail "editions.atom is not an Atom feed"; fi
+   [ "$(ed_x "local-name(/*)")" = feed ]; then ok
+else fail "editions.atom is not an Atom feed"; fi
 if [ "$(ed_x "count(/*[local-name()='feed']/*[local-name()='entry'])")" = 2 ]; then ok
 else fail "the feed does not have 2 entries"; fi
 for el in id title updated author; do
@@ -108,12 +117,14 @@ for el in id title updated link summary; do
 	if [ "$(ed_x "count(/*/*[local-name()='entry'][not(*[local-name()='$el'])])")" = 0 ]; then ok
 	else fail "an entry lacks <$el>"; fi
 done
-if [ "$(ed_x "string(/*/*[local-name()='entry'][1]/*[local-name()='title'])")" = "Edition 2, 2025-12-04" ] &&
-   [ "$(ed_x "string(/*/*[local-name()='entry'][1]/*[local-name()='updated'])")" = "2025-12-04T00:00:00Z" ] &&
+e1="/*/*[local-name()='entry'][1]"
+if [ "$(ed_x "string($e1/*[local-name()='title'])")" = "Edition 2, 2025-12-04" ] &&
+   [ "$(ed_x "string($e1/*[local-name()='updated'])")" = "2025-12-04T00:00:00Z" ] &&
    [ "$(ed_x "string(/*/*[local-name()='updated'])")" = "2025-12-04T00:00:00Z" ]; then ok
 else fail "the feed's newest entry is not edition 2 of 2025-12-04"; fi
-if [ "$(ed_x "count(/*/*[local-name()='entry']/*[local-name()='id'][. = 'tag:inferbook,2026:editions/1'])")" = 1 ] &&
-   [ "$(ed_x "count(/*/*[local-name()='entry']/*[local-name()='id'][. = 'tag:inferbook,2026:editions/2'])")" = 1 ]
+ids="/*/*[local-name()='entry']/*[local-name()='id']"
+if [ "$(ed_x "count($ids[. = 'tag:inferbook,2026:editions/1'])")" = 1 ] &&
+   [ "$(ed_x "count($ids[. = 'tag:inferbook,2026:editions/2'])")" = 1 ]
 then ok; else fail "the entries' ids are not the editions' tag URIs"; fi
 # The book's cover and each handout's first page name the edition.
 if pdftotext -l 1 "$P/out/explainer.pdf" - 2>/dev/null | grep -q 'Edition 2, 2025-12-04'; then ok
@@ -154,12 +165,13 @@ for f in changes.html editions.atom numbers.tsv index.html bandwidth-bound.html;
 done
 
 # ---- recording needs a date; a broken history is an error at its line ----
-sed -i '/^- id: h100-sxm$/,/^- id/ s/^  hbm_tb_per_s: 3.9$/  hbm_tb_per_s: 3.5/' "$P/data/hardware.yaml"
+ed_bw 3.9 3.5
 ed_sums "$P/out" > "$TMP/sums.3"
 out=$(cd "$P" && env -u SOURCE_DATE_EPOCH "$INFERBOOK" site --quiet --out out --data data \
     --lessons lessons --templates templates --record-edition 2>&1); rc=$?
-if [ "$rc" = 1 ] && grep -q 'editions.yaml: error: a new edition needs a date: set SOURCE_DATE_EPOCH' <<<"$out" &&
-   cmp -s "$P/data/editions.yaml" "$TMP/editions.2" && diff <(ed_sums "$P/out") "$TMP/sums.3" > /dev/null
+if [ "$rc" = 1 ] && grep -q 'editions.yaml: error: a new edition needs a date' <<<"$out" &&
+   cmp -s "$P/data/editions.yaml" "$TMP/editions.2" &&
+   diff <(ed_sums "$P/out") "$TMP/sums.3" > /dev/null
 then ok; else fail "recording without a date: rc $rc, $out"; fi
 # Without --record-edition, the pending edition is shown, not recorded.
 (cd "$P" && env -u SOURCE_DATE_EPOCH "$INFERBOOK" site --quiet --no-pdf --out out2 --data data \
@@ -173,7 +185,8 @@ cp "$TMP/bad.yaml" "$P/data/editions.yaml"
 out=$(cd "$P" && SOURCE_DATE_EPOCH=$E3 "$INFERBOOK" site --quiet --no-pdf --out out3 --data data \
     --lessons lessons --templates templates 2>&1); rc=$?
 if [ "$rc" = 1 ] && [ ! -e "$P/out3" ] &&
-   grep -q '^data/editions.yaml:[0-9]*:[0-9]*: error: edition 7 follows edition 2' <<<"$out"; then ok
+   grep -q '^data/editions.yaml:[0-9]*:[0-9]*: error: edition 7 follows edition 2' <<<"$out"
+then ok
 else fail "a broken editions.yaml: rc $rc, $out"; fi
 cp "$TMP/editions.2" "$P/data/editions.yaml"
 
@@ -181,8 +194,9 @@ cp "$TMP/editions.2" "$P/data/editions.yaml"
 F=tests/fixtures/editions
 golden diff/report.txt "$INFERBOOK" diff --lessons $F/lessons $F/old $F/new
 golden diff/report.json "$INFERBOOK" diff --format json --lessons $F/lessons $F/old $F/new
-if "$INFERBOOK" diff --format json --lessons $F/lessons $F/old $F/new | jq -e \
-    '.numbers | length == 6' > /dev/null; then ok; else fail "diff --format json is not valid JSON"; fi
+if "$INFERBOOK" diff --format json --lessons $F/lessons $F/old $F/new |
+    jq -e '.numbers | length == 6' > /dev/null; then ok
+else fail "diff --format json is not valid JSON"; fi
 expect_status 0 "$INFERBOOK" diff --lessons $F/lessons $F/old $F/old
 expect_status 1 "$INFERBOOK" diff --lessons $F/lessons $F/old $F/new
 expect_status 2 "$INFERBOOK" diff $F/old
