@@ -113,6 +113,8 @@ $(B)/unit-tests: $(TEST_OBJ) $(LIBA)
 site: $(OUT)/.stamp
 # The PDFs' creation date: SOURCE_DATE_EPOCH when set, else the date of the
 # last commit (the inputs' date, never the clock), so builds are reproducible.
+# It also dates a new edition, which `make site` records in data/editions.yaml
+# (commit that file with the data).
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 # The stamp holds the list of inputs, so that a lesson deleted or renamed
 # (which leaves nothing newer than the stamp) rebuilds too; comparing the
@@ -122,7 +124,7 @@ ifneq ($(strip $(file < $(OUT)/.stamp)),$(strip $(SITE_LIST)))
 $(OUT)/.stamp: FORCE
 endif
 $(OUT)/.stamp: $(BIN) $(SITE_INPUTS)
-	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(BIN) site --out $(OUT)
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(BIN) site --out $(OUT) --record-edition
 	@printf '%s\n' $(foreach f,$(SITE_LIST),'$(f)') > $@
 
 unit: $(B)/unit-tests

@@ -8,6 +8,9 @@
 
 int cli_calc(int argc, char *argv[]);
 int cli_site(int argc, char *argv[]);
+/* `inferbook diff OLD NEW`: 0 nothing moved, 1 numbers moved (or bad
+ * input), 2 usage (diff.c). */
+int cli_diff(int argc, char *argv[]);
 /* Validates data_dir and, when lessons_dir is not NULL, every lesson in it. */
 int cli_check(const char *data_dir, const char *lessons_dir);
 

@@ -71,6 +71,8 @@ struct pdf_opts {
 	const char *author;		/* /Author, title page; may be NULL */
 	const char *subject;		/* /Subject; may be NULL */
 	long long date_epoch_s;		/* /CreationDate and /ModDate; < 0: see above */
+	const char *edition;		/* "Edition 2, 2026-12-03": the book's title page
+					 * and each handout's masthead; NULL: none */
 	int justify;			/* 1: justified body text, 0: ragged right */
 	double figure_aspect;		/* figure height / width */
 	pdf_draw_fn draw;		/* NULL: figures print as framed alt text */

@@ -18,6 +18,12 @@
  *   numbers.tsv           every printed number (id, label, value, pages):
  *                         the next build compares against it
  *   .inferbook-site       the manifest: every file above as "SHA256  PATH"
+ *   numbers.tsv           every printed number (id, label, value, pages),
+ *                         headed by its edition: the next build's change
+ *                         report compares against it
+ *   changes.html          "What changed": every edition's data edits,
+ *                         moved numbers and changed conclusions
+ *   editions.atom         an Atom feed of the dated editions
  *
  * Contract
  *  - All or nothing: pages are written into a fresh folder beside out_dir
@@ -63,6 +69,12 @@ struct site_opts {
 	int user_files_refuse;		/* refuse out_dir holding files not in its
 					 * manifest (default: carry them) */
 	FILE *report;			/* NULL: stdout */
+	int record_edition;		/* a new edition goes into DATA/editions.yaml
+					 * after publishing (dated by SOURCE_DATE_EPOCH,
+					 * required then) */
+	struct site_state **state_out;	/* non-NULL: publish nothing, read no history;
+					 * *state_out gets this build's state
+					 * (site_state_free) */
 };
 
 void site_opts_defaults(struct site_opts *o);
@@ -80,6 +92,28 @@ int site_build(const struct site_opts *o);
 /* ---- the staging folder (exposed for tests and other writers) ----
  * One thread opens, writes, commits or aborts a stage (site_stage_write
  * is not thread-safe); site_stage_prev_hash may be called from any. */
+/*
+ * ---- editions (editions.c) ----
+ * A state is what one build printed: every field of the data files and
+ * every number with its pages.  site_changes_compare() lists what changed
+ * from a to b: data edits (file, entry, field, old -> new, source), the
+ * numbers that moved (old -> new, pages, the sentence they are printed
+ * in, b's printing order), how many numbers appeared or disappeared, and
+ * the conclusions that flipped (editions.c says how they are found).
+ * site_changes_numbers() is true when any printed number moved, appeared
+ * or disappeared.  The text and JSON reports are appended to out.
+ */
+struct site_state;
+struct site_changes;
+void site_state_free(struct site_state *st);
+struct site_changes *site_changes_compare(const struct site_state *a,
+    const struct site_state *b);
+int site_changes_numbers(const struct site_changes *c);
+void site_changes_text(const struct site_changes *c, struct buf *out);
+void site_changes_json(const struct site_changes *c, struct buf *out);
+void site_changes_free(struct site_changes *c);
+
+/* ---- the staging folder (exposed for tests and other writers) ---- */
 
 struct site_stage;
 

@@ -23,11 +23,13 @@ static const char S_usage[] =
 "usage: inferbook site  [--out DIR] [--data DIR] [--lessons DIR] [--templates DIR]\n"
 "                       [--paper a4|letter] [--answers none|inline|appendix] [--jobs N]\n"
 "                       [--no-pdf] [--quiet] [--lock wait|fail] [--user-files carry|refuse]\n"
+"                       [--record-edition]\n"
 "       inferbook calc  --model ID --hardware ID [--chips N] [--batch B] [--context L]\n"
 "                       [--prompt P] [--weights PREC] [--kv PREC] [--compute PREC]\n"
 "                       [--mbu X] [--mfu X] [--link-latency S] [--price-ratio R]\n"
 "                       [--data DIR] [--format text|json|csv]\n"
 "       inferbook check [--data DIR] [--lessons DIR]\n"
+"       inferbook diff  [--format text|json] [--lessons DIR] [--templates DIR] OLD NEW\n"
 "       inferbook list  hardware|models|quantities [--data DIR]\n"
 "       inferbook --help | --version\n";
 
@@ -39,6 +41,8 @@ static const char S_help[] =
 "  site    build the HTML site, charts and PDF handouts into out/\n"
 "  calc    compute every quantity of one scenario (see inferbook(1))\n"
 "  check   validate data/ (and the lessons), exit 0 or 1\n"
+"  diff    what changed in the printed numbers between two data folders or git\n"
+"          revisions (exit 0: nothing moved, 1: numbers moved)\n"
 "  list    list the chips, models or quantities known to the data\n"
 "\n"
 "precisions: fp32 bf16 fp16 fp8 int8 fp4 int4\n";
@@ -174,5 +178,7 @@ main(int argc, char *argv[])
 		return S_cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "site") == 0)
 		return cli_site(argc - 1, argv + 1);
+	if (strcmp(cmd, "diff") == 0)
+		return cli_diff(argc - 1, argv + 1);
 	return S_usage_error("unknown command '%s'", cmd);
 }

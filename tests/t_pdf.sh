@@ -113,7 +113,7 @@ pdf_site_numbers() {
 	pdftotext "$1" - | tr -d ' \t\n\f' > "$TMP/site.txt"
 	awk -F'\t' -v want="$2" -v student="${4:-}" '
 		NR == FNR { text = text $0; next }
-		FNR == 1 { next }
+		/^#/ { next }
 		{ n = split($4, pg, ", "); hit = 0; for (i = 1; i <= n; i++) if (pg[i] ~ want) hit = 1 }
 		!hit { next }
 		student != "" && $5 == "answer" { next }
@@ -129,7 +129,7 @@ if "$INFERBOOK" site --out "$SITE" --quiet > "$TMP/site.log" 2>&1 &&
 	    "The inferbook contributors"
 	pdf_expect "site book title" "$(pdf_info "$SITE/explainer.pdf" Title)" \
 	    "How LLM inference works, and what it costs"
-	lessons=$(awk -F'\t' 'NR > 1 { n = split($4, pg, ", ");
+	lessons=$(awk -F'\t' '!/^#/ { n = split($4, pg, ", ");
 	    for (i = 1; i <= n; i++) if (pg[i] !~ /^(chips|models|answers)$/) print pg[i] }' \
 	    "$SITE/numbers.tsv" | sort -u)
 	for l in $lessons; do

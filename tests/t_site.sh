@@ -85,11 +85,12 @@ join "$TMP/s2" "$TMP/s3" | awk '$5 != $9 { print $1 }' | sed 's|^\./||' | sort >
 join "$TMP/s2" "$TMP/s3" | awk '$5 == $9 && ($3 != $7 || $4 != $8) { print $1 }' > "$TMP/touched"
 if [ -s "$TMP/touched" ]; then fail "unchanged files were rewritten: $(head -3 "$TMP/touched")"; else ok; fi
 # The pages that must change: every page printing a number whose value
-# moved (numbers.tsv, before and after), the derivations page, numbers.tsv.
+# moved (numbers.tsv, before and after), the derivations page, numbers.tsv,
+# and the What-changed page (it lists the edition's moved numbers).
 join -t "$(printf '\t')" <(grep -v '^#' "$TMP/numbers.old" | sort) <(grep -v '^#' "$TMP/o/numbers.tsv" | sort) |
 	awk -F '\t' '$3 != $7 { n = split($8, p, ", "); for (i = 1; i <= n; i++) print p[i] ".html" }' |
 	sort -u > "$TMP/expect"
-{ cat "$TMP/expect"; echo derivations.html; } | sort -u > "$TMP/expect_html"
+{ cat "$TMP/expect"; echo derivations.html; echo changes.html; } | sort -u > "$TMP/expect_html"
 grep '\.html$' "$TMP/changed" > "$TMP/changed_html"
 # A page may also change through a redrawn figure's alt text: allowed only
 # for pages that show a figure whose files changed.

@@ -1843,8 +1843,10 @@ S_title_page(struct S_out *o)
 	y += 36;
 	if (op->author && *op->author)
 		y = S_centre(o, op->author, "DejaVu Serif 12", y, 0, 0, 0);
-	S_centre(o, S_edition(op->answers), "DejaVu Sans 9.5", o->t->ph * 0.8,
+	y = S_centre(o, S_edition(op->answers), "DejaVu Sans 9.5", o->t->ph * 0.8,
 	    0.3, 0.3, 0.3);
+	if (op->edition && *op->edition)
+		S_centre(o, op->edition, "DejaVu Sans 9.5", y + 4, 0.3, 0.3, 0.3);
 	cairo_show_page(o->cr);
 }
 
@@ -2008,7 +2010,9 @@ pdf_handout(const struct pdf_opts *o, const struct pdf_doc *doc,
 	/* Masthead: the book and the edition, kept with the lesson title. */
 	m = S_new_item(&t, S_TEXT);
 	{
-		char *s = xasprintf("%s \xc2\xb7 %s", o->title, S_edition(o->answers));
+		char *s = o->edition && *o->edition ?
+		    xasprintf("%s \xc2\xb7 %s \xc2\xb7 %s", o->title, S_edition(o->answers),
+		    o->edition) : xasprintf("%s \xc2\xb7 %s", o->title, S_edition(o->answers));
 
 		S_tl_plain(&t, &m->tl, s, t.f_head, t.tw, PANGO_ALIGN_LEFT);
 		free(s);

@@ -73,6 +73,7 @@ S_opts(struct site *s, struct pdf_opts *po)
 	po->author = SITE_AUTHOR;
 	po->draw = S_draw;
 	po->draw_ctx = s;
+	po->edition = s->ed_title;	/* cover and each handout's masthead */
 	return 0;
 }
 

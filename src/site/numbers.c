@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expr.h"
-#include "lesson.h"
 #include "site.h"
 #include "site_int.h"
 #include "tmpl.h"
@@ -52,6 +50,13 @@ site_num_add(struct site *s, const char *id, const char *label, const char *valu
 	S_push(&s->nums, &s->nnums, id, label, value, page, owner, 0);
 }
 
+void
+site_num_push(struct site *s, const char *id, const char *label, const char *value,
+    const char *pages, const char *owner, int answer)
+{
+	S_push(&s->nums, &s->nnums, id, label, value, pages, owner, answer);
+}
+
 static void
 S_free_nums(struct num *v, size_t n)
 {
@@ -82,31 +87,7 @@ site_nums_free(struct site *s)
 	s->nreport = 0;
 	tval_free(s->ref_deriv);
 	s->ref_deriv = NULL;
-}
-
-/* A lesson's numbers; those of a lesson with worked-answer blocks are
- * printed on the answers page too (`also`, or NULL). */
-static void
-S_lesson_nums(const struct lesson *l, const char *also, struct num **v, size_t *n)
-{
-	char *pages = also != NULL && l->nanswers > 0 ?
-	    xasprintf("%s, %s", l->slug, also) : xstrdup(l->slug);
-	size_t i;
-
-	for (i = 0; i < l->nrecs; i++) {
-		const struct expr_record *r = &l->recs[i];
-		const char *hw = r->nterms > 0 && r->terms[0].scen != NULL &&
-		    r->terms[0].scen->hw != NULL ? r->terms[0].scen->hw->id : NULL;
-		char *label = hw != NULL ? xasprintf("%s %s", hw, r->text) : xstrdup(r->text);
-
-		/* A long expression is recognisable by its start. */
-		if (strlen(label) > 72)
-			strcpy(label + 66, " [...]");
-
-		S_push(v, n, r->id, label, r->formatted, pages, hw, r->in_answer);
-		free(label);
-	}
-	free(pages);
+	site_editions_free(s);
 }
 
 /* The previous build's numbers (none when the file is absent). */
@@ -168,24 +149,20 @@ S_cmp_id(const void *a, const void *b)
 int
 site_write_numbers(struct site *s)
 {
-	struct num *all = NULL, *prev, *sorted;
-	size_t n = 0, nprev, i;
+	struct num *all, *prev, *sorted;
+	size_t n, nprev, i;
 	struct buf b;
 	char *path;
 	int rc;
 
-	for (i = 0; i < s->npages; i++)
-		S_lesson_nums(s->pages[i].l, s->have_answers ? "answers" : NULL, &all, &n);
-	if (s->have_answers)
-		S_lesson_nums(s->answers.l, NULL, &all, &n);
-	for (i = 0; i < s->nnums; i++)
-		S_push(&all, &n, s->nums[i].id, s->nums[i].label, s->nums[i].value,
-		    s->nums[i].pages, s->nums[i].owner, s->nums[i].answer);
-	S_free_nums(s->nums, s->nnums);
-	s->nums = all;
-	s->nnums = n;
+	site_nums_merge(s);
+	all = s->nums;
+	n = s->nnums;
 
 	buf_init(&b);
+	/* The edition the numbers belong to heads the file. */
+	if (s->ed_title != NULL)
+		buf_printf(&b, "# %s\n", s->ed_title);
 	/* where: "answer" when the number is printed only inside worked-answer
 	 * blocks (the student edition leaves those out), else "text". */
 	buf_puts(&b, "# id\tlabel\tvalue\tpages\twhere\n");

@@ -121,6 +121,7 @@ S_common(struct site *s, struct tval *ctx, const char *current)
 	tval_set_bool(ctx, "at_chips", current != NULL && strcmp(current, "chips") == 0);
 	tval_set_bool(ctx, "at_models", current != NULL && strcmp(current, "models") == 0);
 	tval_set_bool(ctx, "at_derivations", current != NULL && strcmp(current, "derivations") == 0);
+	site_edition_ctx(s, ctx, current);
 }
 
 /*
@@ -515,7 +516,8 @@ S_list_lessons(struct site *s, char ***names, size_t *n, int *answers)
 }
 
 static const char *const S_taken[] = { "index", "answers", "chips", "models",
-	"derivations", "style", "print", "numbers", "charts", "handouts", NULL };
+	"derivations", "style", "print", "numbers", "charts", "handouts", "changes", "editions",
+	NULL };
 
 /* Expands a lesson for the web: numbers as links to their derivations. */
 static int
@@ -816,11 +818,15 @@ site_build(const struct site_opts *o)
 	/* Compile every template first: a template error costs no work. */
 	if (S_tmpl(&s, "page.html") == NULL || S_tmpl(&s, "lesson.html") == NULL ||
 	    S_tmpl(&s, "index.html") == NULL || S_tmpl(&s, "chips.html") == NULL ||
-	    S_tmpl(&s, "models.html") == NULL || S_tmpl(&s, "derivations.html") == NULL)
+	    S_tmpl(&s, "models.html") == NULL || S_tmpl(&s, "derivations.html") == NULL ||
+	    S_tmpl(&s, "changes.html") == NULL)
 		goto out;
 	if (S_load_lessons(&s) != 0)
 		goto out;
 	if ((s.stage = site_stage_open_opts(o->out_dir, o)) == NULL)
+		goto out;
+	/* The edition every page and PDF names (editions.c). */
+	if (site_editions_prepare(&s) != 0)
 		goto out;
 	if (o->pdf && site_pdfs_prepare(&s, &pdfs) != 0)
 		goto out;
@@ -830,14 +836,21 @@ site_build(const struct site_opts *o)
 	S_pool_start(&s, o->pdf ? &pdfs : NULL, &pool);
 	page_rc = S_write_lessons(&s) != 0 || S_write_index(&s) != 0 ||
 	    site_write_reference(&s) != 0 || site_write_derivations(&s) != 0 ||
+	    site_write_changes(&s) != 0 || site_write_feed(&s) != 0 ||
 	    S_copy_static(&s) != 0;
 	if (S_pool_finish(&s, &pool) != 0 || page_rc || site_write_numbers(&s) != 0)
 		goto out;
+	if (o->state_out != NULL) {
+		rc = 0;		/* `inferbook diff`: the state, nothing published */
+		goto out;
+	}
 	if (site_stage_commit(s.stage) != 0) {
 		s.stage = NULL;
 		goto out;
 	}
 	s.stage = NULL;
+	if (site_editions_record(&s) != 0)
+		goto out;
 	if (!o->quiet)
 		site_report(&s, o->report != NULL ? o->report : stdout);
 	rc = 0;

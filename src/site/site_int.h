@@ -49,6 +49,54 @@ struct num {
 	int answer;			/* printed only inside worked-answer blocks */
 };
 
+/* ---- editions (editions.c) ---- */
+struct ed_field {			/* one scalar of a data file */
+	char *file, *entry, *field, *value;	/* "hardware.yaml" "h100-sxm" "tflops.bf16" "989" */
+};
+struct ed_num {				/* one printed number of a state */
+	char *id, *label, *value, *pages;
+	char *sentence;			/* this build's only: where it is printed; NULL */
+	size_t pos;			/* scratch for sorting */
+};
+struct site_state {
+	struct ed_field *f;		/* sorted by file, entry, field */
+	size_t nf;
+	struct ed_num *n;		/* sorted by id */
+	size_t nn;
+	size_t *order;			/* printing order: n[order[i]]; NULL: n's order */
+};
+struct ed_edit {			/* field "": the whole entry (old or new "entry") */
+	char *file, *entry, *field, *old, *new_, *source;
+};
+struct ed_move {			/* a number that moved */
+	char *id, *label, *old, *new_, *pages, *lesson, *sentence;
+};
+struct ed_flip {			/* a conclusion that changed, on page */
+	char *page, *text;
+};
+struct site_changes {
+	struct ed_edit *edits;
+	size_t nedits;
+	struct ed_move *moves;		/* in printing order, lessons first */
+	size_t nmoves;
+	struct ed_flip *flips;
+	size_t nflips;
+	size_t added, removed;		/* numbers printed for the first / last time */
+	size_t published;		/* numbers printed in the new state */
+	int first;			/* the first edition (nothing to compare with) */
+};
+struct site_edition {
+	long number;			/* 1, 2, ... */
+	char *date;			/* YYYY-MM-DD; "" while not recorded */
+	struct site_changes *ch;	/* owned */
+};
+struct site_history {			/* DATA/editions.yaml */
+	char *path;
+	struct site_edition *e;		/* newest first */
+	size_t n;
+	struct site_state *state;	/* of e[0]; NULL when there is none */
+};
+
 struct site {
 	const struct site_opts *o;
 	struct data_set set;
@@ -70,6 +118,11 @@ struct site {
 	struct tmpl **tmpls;
 	char **tmpl_names;
 	size_t ntmpls;
+	struct site_state *state;	/* this build's (editions.c) */
+	struct site_history hist;	/* e[0]: the edition this build publishes */
+	struct site_changes *ed_changes;
+	int ed_new;			/* e[0] is new: not in the file yet */
+	char *ed_title;			/* "Edition 2, 2026-12-03" */
 };
 
 /* Renders body template + layout over ctx (freed) into the stage as file. */
@@ -116,6 +169,30 @@ void site_pdfs_free(struct site_pdfs *pp);
 const struct chart_fig *site_chart_fig(const struct site *s, const char *file);
 void site_num_add(struct site *s, const char *id, const char *label,
     const char *value, const char *page, const char *owner);
+/* site_num_add() with the "printed only in worked answers" flag. */
+void site_num_push(struct site *s, const char *id, const char *label,
+    const char *value, const char *pages, const char *owner, int answer);
+/*
+ * Editions (editions.c).  site_editions_prepare() runs once every lesson
+ * is rendered, before any page or PDF that shows the edition: it builds
+ * this build's state (rendering the reference pages into a scratch stage
+ * for their numbers; s->nums is left empty), reads the history and
+ * decides the edition (hist.e[0], new when anything changed).
+ * site_edition_ctx() adds edition_title and, on a page whose numbers the
+ * latest edition moved, edition_notice {title, href} to a page context.
+ * site_write_changes() and site_write_feed() stage changes.html and
+ * editions.atom; site_editions_record() writes the history after the
+ * site is published (only with opts.record_edition and a new edition).
+ */
+int site_editions_prepare(struct site *s);
+/* Puts the lessons' numbers before the reference pages' in s->nums. */
+void site_nums_merge(struct site *s);
+void site_edition_ctx(struct site *s, struct tval *ctx, const char *current);
+int site_write_changes(struct site *s);
+int site_write_feed(struct site *s);
+int site_editions_record(struct site *s);
+void site_editions_free(struct site *s);
+void site_history_free(struct site_history *h);
 void site_nums_free(struct site *s);
 
 #endif

@@ -65,8 +65,8 @@ S_real_teardown(void)
 
 START_TEST(test_real_data_loads_every_entry)
 {
-	ck_assert_uint_eq(S_real.nhw, 13);
-	ck_assert_uint_eq(S_real.nmodels, 9);
+	ck_assert_uint_eq(S_real.nhw, 18);
+	ck_assert_uint_eq(S_real.nmodels, 13);
 	ck_assert_uint_eq(S_real.nprices, 12);
 	ck_assert_str_eq(S_real.paths[0], "../data/hardware.yaml");
 }
@@ -197,15 +197,16 @@ START_TEST(test_known_list_is_sorted)
 	char *out, *list;
 
 	list = data_known_list(&S_real, DATA_KIND_HW);
-	ck_assert_str_eq(list, "a100-80gb-sxm, b200, gb200, h100-pcie, h100-sxm, h200-sxm, "
-	    "l40s, mi300x, mi325x, rtx-4090, tpu-v5e, tpu-v5p, tpu-v6e");
+	ck_assert_str_eq(list, "a100-80gb-sxm, b200, b300, gaudi3, gb200, h100-pcie, h100-sxm, "
+	    "h200-sxm, l40s, mi300x, mi325x, mi355x, rtx-4090, tpu-v5e, tpu-v5p, tpu-v6e, "
+	    "tpu-v7, trainium2");
 	free(list);
 	tu_capture_start(&c);
 	data_list_known(&S_real, DATA_KIND_MODELS);
 	out = tu_capture_end(&c);
-	ck_assert_str_eq(out, "inferbook: note: known models: deepseek-v3, gemma-3-27b, "
-	    "gpt-oss-120b, llama-3.1-405b, llama-3.1-70b, llama-3.1-8b, mixtral-8x7b, "
-	    "qwen2.5-72b, qwen3-235b-a22b\n");
+	ck_assert_str_eq(out, "inferbook: note: known models: deepseek-v3, deepseek-v3.2, "
+	    "gemma-3-27b, gpt-oss-120b, kimi-k2, llama-3.1-405b, llama-3.1-70b, llama-3.1-8b, "
+	    "llama-4-maverick, llama-4-scout, mixtral-8x7b, qwen2.5-72b, qwen3-235b-a22b\n");
 	free(out);
 	list = data_known_list(&S_real, DATA_KIND_PRICES);
 	ck_assert_str_eq(list, "claude-opus-4.5, claude-opus-4.6-fast, claude-sonnet-4, "
@@ -662,8 +663,9 @@ START_TEST(test_scenario_unknown_chip_lists_known)
 
 	ck_assert_ptr_null(s);
 	ck_assert_str_eq(msgs, "t.yaml:3:11: error: unknown hardware 'h100' in scenario 'x' "
-	    "(known: a100-80gb-sxm, b200, gb200, h100-pcie, h100-sxm, h200-sxm, l40s, "
-	    "mi300x, mi325x, rtx-4090, tpu-v5e, tpu-v5p, tpu-v6e)\n");
+	    "(known: a100-80gb-sxm, b200, b300, gaudi3, gb200, h100-pcie, h100-sxm, h200-sxm, "
+	    "l40s, mi300x, mi325x, mi355x, rtx-4090, tpu-v5e, tpu-v5p, tpu-v6e, tpu-v7, "
+	    "trainium2)\n");
 	free(msgs);
 }
 END_TEST
