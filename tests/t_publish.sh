@@ -152,7 +152,8 @@ if grep -qx "inferbook: warning: 'out.kept-[A-Za-z0-9]*' holds files of the prev
 were changed after they were published; they were kept there, not deleted" "$TMP/pub.log" &&
    [ "$(tail -1 "$pub_p"/out.kept-*/index.html)" = "edited by hand" ] &&
    [ "$(ls -A "$pub_p"/out.kept-*)" = index.html ]; then ok
-else fail "the edited page was not kept, alone: $(cat "$TMP/pub.log"; ls -A "$pub_p"/out.kept-*)"; fi
+else fail "the edited page was not kept, alone: $(cat "$TMP/pub.log"; ls -A "$pub_p"/out.kept-*)"
+fi
 rm -rf "$pub_p"/out.kept-*
 # --user-files refuse names the first file that is not the tool's.
 golden ../bad/gen/out-user-files-refuse/expected pub_norm pub_build --out out --user-files refuse

@@ -156,7 +156,8 @@ sleep 0.3; kill -9 $! 2> /dev/null; wait $! 2> /dev/null
 # (a stage of a process that is gone: named with its pid, which the build
 # that left it had; tests/t_publish.sh tries the names that are not stages)
 t_dead=$(sh -c 'echo $$')
-mkdir -p "$TMP/o.tmp-$t_dead-ZZZZZZ" && echo '<p>half a page' > "$TMP/o.tmp-$t_dead-ZZZZZZ/index.html"
+mkdir -p "$TMP/o.tmp-$t_dead-ZZZZZZ" &&
+	echo '<p>half a page' > "$TMP/o.tmp-$t_dead-ZZZZZZ/index.html"
 site_state "$TMP/o" > "$TMP/s6"
 if cmp -s "$TMP/s4" "$TMP/s6"; then ok; else fail "a killed build changed the output"; fi
 site_build --out "$TMP/o" --data "$TMP/data" > /dev/null 2>&1
