@@ -287,7 +287,7 @@ S_step_time(const struct data_set *set, const struct data_scenario *base, struct
 
 	(void)set;
 	calc_run(b, &r);
-	bc = !calc_is_null(r.critical_batch_with_kv) ? r.critical_batch_with_kv : NAN;
+	bc = r.critical_batch;
 	hi = pow(2, ceil(log2(fmax(4 * (isnan(bc) ? r.critical_batch : bc), 256))));
 	if (hi > 16384)
 		hi = 16384;

@@ -40,7 +40,9 @@ S_h100(void)
 	h.flops_per_s[CALC_BF16] = 989e12;
 	h.flops_per_s[CALC_FP16] = 989e12;
 	h.flops_per_s[CALC_FP8] = 1979e12;
-	h.link_bytes_per_s = 900e9;
+	h.link_bytes_per_s = 450e9;	/* one direction (900 two-way) */
+	h.scale_up_chips = 8;
+	h.scale_out_bytes_per_s = 50e9;
 	h.usd_per_hour = 3.00;
 	h.tdp_w = 700;
 	return h;
@@ -58,7 +60,9 @@ S_a100(void)
 	h.flops_per_s[CALC_BF16] = 312e12;
 	h.flops_per_s[CALC_FP16] = 312e12;
 	h.flops_per_s[CALC_INT8] = 624e12;
-	h.link_bytes_per_s = 600e9;
+	h.link_bytes_per_s = 300e9;
+	h.scale_up_chips = 8;
+	h.scale_out_bytes_per_s = 25e9;
 	h.usd_per_hour = -1;	/* no price */
 	h.tdp_w = 400;
 	return h;
@@ -439,9 +443,11 @@ START_TEST(test_moe_batch1_moves_only_active_params)
 	ASSERT_NEAR(r.weight_bytes, 1342e9);
 	/* t_memory = 74e9 / 3.35e12 = 22.09 ms at L=0. */
 	ASSERT_NEAR(r.t_memory_s, 74e9 / 3.35e12);
-	/* critical_batch = 295.22 * 2/2 * 671/37 = 5353.9: MoE needs a big
-	 * batch before the whole model's bytes are amortised. */
-	ASSERT_NEAR(r.critical_batch, 989e12 / 3.35e12 * 671.0 / 37.0);
+	/* Each routed expert sees B * k/E of the batch, so the experts turn
+	 * compute-bound near ridge * bytes/2 * E/k = 295.22 * 32 = 9447.2
+	 * (within 1e-6 of the bisection's root), not at the total/active
+	 * blend 295.22 * 671/37 = 5353.9 of version 1. */
+	ASSERT_REL(r.critical_batch, 989e12 / 3.35e12 * 256.0 / 8.0, 1e-6);
 }
 END_TEST
 
@@ -461,14 +467,16 @@ END_TEST
 
 START_TEST(test_comm_eight_chips_by_hand)
 {
-	/* Llama-70B bf16 on 8x H100, B=64, L=0.
-	 * comm = 80 * 2 * (5e-6 + 2*7/8 * 64*8192*2 / 900e9)
-	 *      = 160 * (5e-6 + 1.75 * 1048576 / 900e9)
-	 *      = 160 * (5e-6 + 2.038898e-6) = 1.1262236e-3 s.
+	/* Llama-70B bf16 on 8x H100 (one HGX box, 450 GB/s each way), B=64,
+	 * L=0.  One all-reduce domain, so one start-up latency:
+	 * comm = 80 * 2 * (5e-6 + 2*7/8 * 64*8192*2 / 450e9)
+	 *      = 160 * (5e-6 + 1.75 * 1048576 / 450e9)
+	 *      = 160 * (5e-6 + 4.077796e-6) = 1.4524473e-3 s.
 	 * memory = 141.2e9 / (8 * 3.35e12) = 5.2686567e-3 s;
 	 * compute = 64 * 141.2e9 / (8 * 989e12) = 1.1421638e-3 s.
-	 * step = 5.2686567e-3 + 1.1262236e-3 = 6.3948804e-3 s;
-	 * overlapped = max(...) = 5.2686567e-3 s. */
+	 * The dense part is memory-bound, attention is empty at L = 0:
+	 * step = 5.2686567e-3 + 1.4524473e-3 = 6.7211040e-3 s;
+	 * overlapped = max(5.2686567e-3, 1.4524473e-3) = 5.2686567e-3 s. */
 	struct calc_hw hw = S_h100();
 	struct calc_model m = S_llama70b();
 	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
@@ -477,12 +485,15 @@ START_TEST(test_comm_eight_chips_by_hand)
 	s.chips = 8;
 	s.batch = 64;
 	S_run(&s, &r);
-	ASSERT_NEAR(r.t_comm_s, 1.1262236444e-3);
+	ASSERT_NEAR(r.t_comm_s, 160 * (5e-6 + 1.75 * 1048576 / 450e9));
 	ASSERT_NEAR(r.t_memory_s, 5.26865671642e-3);
 	ASSERT_NEAR(r.t_compute_s, 1.14216380182e-3);
-	ASSERT_NEAR(r.t_step_s, 6.39488036086e-3);
+	ASSERT_NEAR(r.t_step_s, 141.2e9 / (8 * 3.35e12) + 160 * (5e-6 + 1.75 * 1048576 / 450e9));
+	ASSERT_NEAR(r.t_dense_s, r.t_memory_s);
+	ck_assert(r.t_experts_s == 0 && r.t_attention_s == 0);
+	ck_assert_int_eq(r.bound, CALC_BOUND_MEMORY);
 	ASSERT_NEAR(r.t_step_overlap_s, 5.26865671642e-3);
-	ASSERT_NEAR(r.tokens_per_s_total, 64 / 6.39488036086e-3);
+	ASSERT_NEAR(r.tokens_per_s_total, 64 / r.t_step_s);
 	ck_assert_int_eq(r.fits, 1);
 	/* usd_per_s = 8 * 3.00 / 3600. */
 	ASSERT_NEAR(r.usd_per_s, 8 * 3.0 / 3600);
@@ -505,17 +516,21 @@ START_TEST(test_comm_single_chip_is_zero)
 }
 END_TEST
 
-START_TEST(test_comm_uses_compute_precision_bytes)
+START_TEST(test_comm_exchanges_bf16_even_with_fp8_compute)
 {
-	/* fp8 compute halves the all-reduce payload: 2 chips, B=100, Llama-70B:
-	 * 160 * (5e-6 + 2*1/2 * 100*8192*1 / 900e9) = 160 * (5e-6 + 9.10222e-7)
-	 * = 9.456355e-4 s. */
+	/* Activations cross the links in bf16 even when the arithmetic is
+	 * fp8: 2 chips, B=100, Llama-70B:
+	 * 160 * (5e-6 + 2*1/2 * 100*8192*2 / 450e9) = 160 * (5e-6 + 3.640889e-6)
+	 * = 1.3825422e-3 s. */
 	struct calc_hw hw = S_h100();
 	struct calc_model m = S_llama70b();
 	struct calc_scenario s = S_scn(&hw, &m, CALC_FP8);
 
 	s.chips = 2;
-	ASSERT_NEAR(calc_t_comm_s(&s, 100), 160 * (5e-6 + 819200.0 / 900e9));
+	ASSERT_NEAR(calc_t_comm_s(&s, 100), 160 * (5e-6 + 1638400.0 / 450e9));
+	/* fp32 arithmetic exchanges 4 bytes. */
+	s.c = CALC_FP32;
+	ASSERT_NEAR(calc_t_comm_s(&s, 100), 160 * (5e-6 + 3276800.0 / 450e9));
 }
 END_TEST
 
@@ -627,66 +642,6 @@ START_TEST(test_efficiencies_scale_times_and_ridge)
 END_TEST
 
 /* ---- Critical batches, crossover, memory ---- */
-
-START_TEST(test_critical_batch_with_kv_at_zero_context_is_critical_batch)
-{
-	/* L=0: (W/bw) / (2A/F) = F/bw * b(w)/2 * T/A, the weights-only value.
-	 * At that batch the two times agree. */
-	struct calc_hw hw = S_h100();
-	struct calc_model m = S_deepseek_v3();
-	struct calc_scenario s = S_scn(&hw, &m, CALC_FP8);
-	struct calc_result r;
-
-	S_run(&s, &r);
-	ASSERT_NEAR(r.critical_batch_with_kv, r.critical_batch);
-}
-END_TEST
-
-START_TEST(test_critical_batch_with_kv_at_1000_tokens)
-{
-	/* Llama-70B bf16 on H100, L=1000:
-	 * FLOP side (141.2e9 + 2.62144e9) / 989e12 = 1.4542107e-4 s;
-	 * KV side 1000 * 327680 / 3.35e12 = 9.781493e-5 s;
-	 * denominator 4.7606146e-5 s; weights 141.2e9 / 3.35e12 = 0.0421493 s;
-	 * critical batch 0.0421493 / 4.7606146e-5 = 885.374. */
-	struct calc_hw hw = S_h100();
-	struct calc_model m = S_llama70b();
-	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
-	struct calc_result r;
-
-	s.context = 1000;
-	S_run(&s, &r);
-	ASSERT_NEAR(r.critical_batch_with_kv, 885.3741985864);
-	/* Check the meaning: at that batch memory and compute take as long. */
-	s.batch = r.critical_batch_with_kv;
-	S_run(&s, &r);
-	ASSERT_NEAR(r.t_memory_s, r.t_compute_s);
-}
-END_TEST
-
-START_TEST(test_critical_batch_with_kv_null_when_never_compute_bound)
-{
-	/* Per sequence, KV reads grow 327680/3.35e12 = 9.7815e-8 s per context
-	 * token but FLOPs only 4*80*64*128/989e12 = 2.6506e-9 s; they overtake
-	 * the 2A/F = 1.42771e-4 s of weight FLOPs at
-	 * L = 1.42771e-4 / 9.5164e-8 = 1500.25.  At L=2000 no batch is
-	 * compute-bound. */
-	struct calc_hw hw = S_h100();
-	struct calc_model m = S_llama70b();
-	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
-	struct calc_result r;
-
-	s.context = 2000;
-	S_run(&s, &r);
-	ASSERT_NULL(r.critical_batch_with_kv);
-	s.context = 1500;
-	S_run(&s, &r);
-	ck_assert(!calc_is_null(r.critical_batch_with_kv));
-	s.context = 1501;
-	S_run(&s, &r);
-	ASSERT_NULL(r.critical_batch_with_kv);
-}
-END_TEST
 
 START_TEST(test_kv_crossover_dense_b1)
 {
@@ -803,29 +758,38 @@ START_TEST(test_prefill_dense_is_compute_bound)
 	S_run(&s, &r);
 	ASSERT_NEAR(r.t_prefill_s, 0.147586642603);
 	ASSERT_NEAR(r.prefill_s_per_token, 1.44127580667e-4);
-	/* A 10-token prompt is weight-bound: 141.2e9 / 3.35e12. */
-	ASSERT_NEAR(calc_t_prefill_s(&s, 10), 141.2e9 / 3.35e12);
+	/* A 10-token prompt is weight-bound: 141.2e9 / 3.35e12, plus writing
+	 * its cache, 10 * 327680 / 3.35e12 (more than its attention
+	 * arithmetic, 32768 * 80 * 50 / 989e12). */
+	ASSERT_NEAR(calc_t_prefill_s(&s, 10), (141.2e9 + 10 * 327680.0) / 3.35e12);
 }
 END_TEST
 
 START_TEST(test_prefill_moe_touches_every_expert)
 {
-	/* DeepSeek-V3 bf16 on 8x H100, P=1024.  All 256 experts are touched
-	 * (moved 1.342e12 B / (8*3.35e12) = 50.075 ms).  Compute:
-	 * attention(512) = 2*61*128*1088*512 = 8.699e9; 1024 * (74e9 + 8.699e9)
-	 * / (8 * 989e12) = 10.7032 ms.  Comm: 61*2*(5e-6 + 1.75*1024*7168*2/900e9)
-	 * = 122 * (5e-6 + 2.85423e-5) = 4.09216 ms.  Total 54.1672 ms. */
+	/* DeepSeek-V3 bf16 on 8x H100, one prompt of P=1024, a sum of parts:
+	 * dense (P_shared 16.548e9): max(2*16.548e9/(8*3.35e12) = 1.235 ms,
+	 *   2*16.548e9*1024/(8*989e12) = 4.284 ms) = 4.284 ms (compute);
+	 * experts: touched(1024) = 256 - 2e-12: max(256*2.55645e9*2/(8*3.35e12)
+	 *   = 48.84 ms, 2*8*2.55645e9*1024/(8*989e12) = 5.294 ms) (memory);
+	 * attention, MLA unabsorbed: c_prefill = 2*128*(2*128+64) = 81920,
+	 *   pairs = 61 * 1024^2/2; 81920 * 31981568 / (8*989e12) = 0.331 ms,
+	 *   against the cache write 1024 * 70272 / 3.35e12 = 0.021 ms (MLA:
+	 *   every chip writes the whole latent);
+	 * comm: 61*2*(5e-6 + 1.75*1024*7168*2/450e9) = 7.574 ms.
+	 * Total 61.03 ms. */
 	struct calc_hw hw = S_h100();
 	struct calc_model m = S_deepseek_v3();
 	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
-	double att = 2.0 * 61 * 128 * 1088 * 512;
-	double want = 1.342e12 / (8 * 3.35e12) +
-	    61 * 2 * (5e-6 + 1.75 * 1024 * 7168 * 2 / 900e9);
+	double pe = calc_params_per_expert(&m), ps = calc_params_shared(&m);
+	double want = 2 * ps * 1024 / (8 * 989e12) +
+	    calc_experts_touched(&m, 1024) * pe * 2 / (8 * 3.35e12) +
+	    81920.0 * 61 * 1024 * 1024 / 2 / (8 * 989e12) +
+	    61 * 2 * (5e-6 + 1.75 * 1024 * 7168 * 2 / 450e9);
 
 	s.chips = 8;
-	ck_assert(1024 * (74e9 + att) / (8 * 989e12) < 1.342e12 / (8 * 3.35e12));
 	ASSERT_NEAR(calc_t_prefill_s(&s, 1024), want);
-	ASSERT_REL(want, 0.0541672, 1e-5);
+	ASSERT_REL(want, 0.0610292, 1e-5);
 }
 END_TEST
 
@@ -972,7 +936,7 @@ START_TEST(test_check_names_the_problem)
 	t = s; t.batch = 0;
 	ck_assert_str_eq(calc_check(&t), "batch must be positive");
 	t = s; t.chips = 0;
-	ck_assert_str_eq(calc_check(&t), "chips must be at least 1");
+	ck_assert_str_eq(calc_check(&t), "chips must be a whole number, at least 1");
 	t = s; t.mbu = 0;
 	ck_assert_str_eq(calc_check(&t), "mbu must be in (0, 1]");
 	t = s; t.mfu = 1.2;
@@ -984,9 +948,10 @@ START_TEST(test_check_names_the_problem)
 	t = s; t.context = -1;
 	ck_assert_str_eq(calc_check(&t), "context must not be negative");
 	nolink.link_bytes_per_s = 0;
+	nolink.scale_out_bytes_per_s = 0;
 	t = s; t.hw = &nolink; t.chips = 2;
 	ck_assert_str_eq(calc_check(&t),
-	    "hardware has no scale-up link, so it cannot run on more than one chip");
+	    "the chips do not fit the hardware's scale-up domains and network");
 	t.chips = 1;
 	ck_assert_ptr_null(calc_check(&t));
 	moe.experts_active = moe.experts_total;
@@ -1002,15 +967,20 @@ START_TEST(test_quantity_table_follows_struct_order)
 {
 	static const char *const keys[] = {
 		"weight_bytes", "experts_touched", "weight_bytes_moved",
-		"kv_bytes_per_token", "kv_bytes_moved",
-		"attention_flops_per_token", "flops_step", "t_memory_s",
-		"t_compute_s", "t_comm_s", "t_step_s", "t_step_overlap_s",
+		"kv_bytes_per_token", "kv_bytes_per_sequence", "kv_bytes_moved",
+		"kv_split", "kv_bytes_per_chip", "attention_flops_per_token",
+		"attention_flops_per_byte", "flops_step", "t_dense_s", "t_experts_s",
+		"t_weights_s", "t_attention_s", "t_memory_s", "t_compute_s",
+		"t_comm_s", "t_step_s", "t_step_overlap_s",
 		"bound", "tokens_per_s_per_user", "tokens_per_s_total",
 		"ridge_flops_per_byte", "critical_batch",
-		"critical_batch_with_kv", "kv_crossover_context", "fits",
+		"kv_crossover_context", "fits",
 		"max_batch_in_memory", "t_prefill_s", "prefill_s_per_token",
 		"usd_per_s", "usd_per_mtok_output", "usd_per_mtok_input",
-		"output_input_cost_ratio", "implied_batch",
+		"output_input_cost_ratio", "implied_batch", "t_draft_s",
+		"t_verify_s", "spec_tokens_per_step", "t_spec_step_s",
+		"spec_tokens_per_s_per_user", "spec_speedup",
+		"usd_per_mtok_output_spec",
 	};
 	const struct calc_quantity *q;
 	size_t n, i;
@@ -1040,13 +1010,15 @@ START_TEST(test_result_get_reads_each_field)
 	struct calc_result r;
 
 	/* compute 1024 * 141.2e9 / (8 * 1979e12) = 9.1 ms > memory
-	 * (70.6e9 + 1024 * 100 * 327680) / (8 * 3.35e12) = 3.9 ms. */
+	 * 70.6e9 / (8 * 3.35e12) = 2.6 ms for the weights, but the
+	 * all-reduces of 1024 rows take 160 * (5e-6 + 1.75 * 1024 * 8192 * 2
+	 * / 450e9) = 11.2 ms: the step waits on communication most. */
 	s.batch = 1024;
 	s.chips = 8;
 	s.context = 100;
 	S_run(&s, &r);
-	ck_assert_int_eq(r.bound, CALC_BOUND_COMPUTE);
-	ck_assert(calc_result_get(&r, calc_quantity_find("bound")) == 1);
+	ck_assert_int_eq(r.bound, CALC_BOUND_COMM);
+	ck_assert(calc_result_get(&r, calc_quantity_find("bound")) == 2);
 	ck_assert(calc_result_get(&r, calc_quantity_find("fits")) == 1);
 	ck_assert(calc_result_get(&r, calc_quantity_find("weight_bytes")) ==
 	    r.weight_bytes);
@@ -1120,15 +1092,12 @@ calc_suite(void)
 	tcase_add_test(tc, test_moe_large_batch_touches_every_expert);
 	tcase_add_test(tc, test_comm_eight_chips_by_hand);
 	tcase_add_test(tc, test_comm_single_chip_is_zero);
-	tcase_add_test(tc, test_comm_uses_compute_precision_bytes);
+	tcase_add_test(tc, test_comm_exchanges_bf16_even_with_fp8_compute);
 	tcase_add_test(tc, test_mixed_fp8_weights_bf16_kv_bf16_compute);
 	tcase_add_test(tc, test_default_compute_is_bf16_when_chip_lacks_weight_precision);
 	tcase_add_test(tc, test_a100_fp8_weights_compute_at_bf16_rate);
 	tcase_add_test(tc, test_scenario_defaults_match_calc_md);
 	tcase_add_test(tc, test_efficiencies_scale_times_and_ridge);
-	tcase_add_test(tc, test_critical_batch_with_kv_at_zero_context_is_critical_batch);
-	tcase_add_test(tc, test_critical_batch_with_kv_at_1000_tokens);
-	tcase_add_test(tc, test_critical_batch_with_kv_null_when_never_compute_bound);
 	tcase_add_test(tc, test_kv_crossover_dense_b1);
 	tcase_add_test(tc, test_max_batch_in_memory_two_chips);
 	tcase_add_test(tc, test_max_batch_in_memory_zero_when_weights_do_not_fit);
