@@ -1059,6 +1059,388 @@ START_TEST(test_run_fills_every_field)
 }
 END_TEST
 
+/* ---- Version 2: the parts, domains, windows, speculation ---- */
+
+/* Gemma 3 27B's shape: 52 of 62 layers keep the last 1,024 tokens. */
+static struct calc_model
+S_gemma27b(void)
+{
+	struct calc_model m;
+
+	memset(&m, 0, sizeof m);
+	m.params_total = m.params_active = 27e9;
+	m.layers = 62;
+	m.d_model = 5376;
+	m.heads = 32;
+	m.kv_heads = 16;
+	m.head_dim = 128;
+	m.attn = CALC_GQA;
+	m.window_tokens = 1024;
+	m.full_layers = 10;
+	m.max_context = 131072;
+	return m;
+}
+
+static struct calc_model
+S_llama8b(void)
+{
+	struct calc_model m;
+
+	memset(&m, 0, sizeof m);
+	m.params_total = m.params_active = 8.03e9;
+	m.layers = 32;
+	m.d_model = 4096;
+	m.heads = 32;
+	m.kv_heads = 8;
+	m.head_dim = 128;
+	m.attn = CALC_GQA;
+	m.max_context = 131072;
+	return m;
+}
+
+START_TEST(test_ref_comm_70b_8xh100_b1_is_0_810ms)
+{
+	/* CALC.md: 160 x (5 us + 1.75 x 16,384 B / 450 GB/s) = 0.810 ms. */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_llama70b();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
+	struct calc_result r;
+
+	s.chips = 8;
+	S_run(&s, &r);
+	ASSERT_REF(r.t_comm_s, 0.810e-3);
+	ASSERT_NEAR(r.t_comm_s, 160 * (5e-6 + 1.75 * 16384 / 450e9));
+}
+END_TEST
+
+START_TEST(test_ref_kv_split_70b_16_chips_is_8)
+{
+	/* CALC.md: 16 chips, 8 KV heads: each head is held by 2 chips. */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_llama70b();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_FP8);
+	struct calc_result r;
+
+	s.kv = CALC_FP8;
+	s.chips = 16;
+	s.context = 1000;
+	s.batch = 4;
+	S_run(&s, &r);
+	ck_assert(r.kv_split == 8);
+	/* Per chip: 4 * 1000 * 163840 / 8, twice what 16 ways would give. */
+	ASSERT_NEAR(r.kv_bytes_moved, 4 * 1000 * 163840.0);
+	ASSERT_NEAR(r.kv_bytes_per_chip, 4 * 1000 * 163840.0 / 8);
+	/* Up to the KV heads the cache splits with the chips. */
+	s.chips = 4;
+	S_run(&s, &r);
+	ck_assert(r.kv_split == 4);
+}
+END_TEST
+
+START_TEST(test_ref_deepseek_critical_batch_is_9447)
+{
+	/* CALC.md: ~9,447 = 295.2 x 256/8, "300 x sparsity" with E/k. */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_deepseek_v3();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
+	struct calc_result r;
+
+	S_run(&s, &r);
+	ASSERT_REF(r.critical_batch, 9447);
+	/* The bisection's root lies at or below the closed form, within
+	 * 1e-6 for a real model. */
+	ck_assert(r.critical_batch <= 989e12 / 3.35e12 * 32 * (1 + 1e-12));
+	/* At that batch the experts' compute equals their reads. */
+	ASSERT_REL(2 * 8 * r.critical_batch,
+	    989e12 / 3.35e12 * 2 * calc_experts_touched(&m, r.critical_batch), 1e-9);
+}
+END_TEST
+
+START_TEST(test_moe_parts_split_dense_compute_experts_memory)
+{
+	/* DeepSeek-V3 bf16 on one H100, B=512, L=0.
+	 * dense: P_shared = 16.548387e9: reads 33.096774e9 / 3.35e12 = 9.8796 ms,
+	 *   computes 2 * 16.548387e9 * 512 / 989e12 = 17.1337 ms: compute-bound;
+	 * experts: touched(512) = 256 * (1 - (31/32)^512) = 256 - 2.3e-5;
+	 *   reads 256 * 2.5564516e9 * 2 / 3.35e12 = 390.7 ms, computes
+	 *   2 * 8 * 2.5564516e9 * 512 / 989e12 = 21.17 ms: memory-bound
+	 *   (each expert sees 512 * 8/256 = 16 rows). */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_deepseek_v3();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
+	struct calc_result r;
+	double ps = calc_params_shared(&m), pe = calc_params_per_expert(&m);
+
+	s.batch = 512;
+	S_run(&s, &r);
+	ASSERT_NEAR(r.t_dense_s, 2 * ps * 512 / 989e12);
+	ASSERT_NEAR(r.t_experts_s, calc_experts_touched(&m, 512) * pe * 2 / 3.35e12);
+	ASSERT_NEAR(r.t_weights_s, r.t_dense_s + r.t_experts_s);
+	ck_assert(r.t_attention_s == 0);
+	ASSERT_NEAR(r.t_step_s, r.t_weights_s);
+	ck_assert_int_eq(r.bound, CALC_BOUND_MEMORY);
+	/* The sum of parts is never below the one picture. */
+	ck_assert(r.t_step_s >= fmax(r.t_memory_s, r.t_compute_s));
+}
+END_TEST
+
+START_TEST(test_mla_attention_compute_bound_at_low_ridge)
+{
+	/* DeepSeek-V3, fp8 KV, bf16 compute on one H100, B=1, L=32768.
+	 * attention_flops_per_byte = 2*128*1088 / (576*1) = 483.6 > ridge
+	 * 295.2: the attention part waits on arithmetic even at batch 1.
+	 * flops = 278528 * 61 * 32768 = 5.5674e11 -> 0.5629 ms;
+	 * bytes = 576 * 61 * 32768 = 1.1514e9 -> 0.3437 ms. */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_deepseek_v3();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_FP8);
+	struct calc_result r;
+
+	s.c = CALC_BF16;
+	s.kv = CALC_FP8;
+	s.context = 32768;
+	S_run(&s, &r);
+	ASSERT_REF(r.attention_flops_per_byte, 483.6);
+	ASSERT_NEAR(r.attention_flops_per_token, 278528.0 * 61 * 32768);
+	ASSERT_NEAR(r.t_attention_s, 278528.0 * 61 * 32768 / 989e12);
+	ck_assert(r.t_attention_s > r.kv_bytes_per_chip / 3.35e12);
+	/* Llama 70B at fp8: 2 * 64 / 8 = 16 FLOP per byte, always memory. */
+	{
+		struct calc_model l = S_llama70b();
+		struct calc_scenario t = S_scn(&hw, &l, CALC_FP8);
+		struct calc_result q;
+
+		t.kv = CALC_FP8;
+		t.context = 32768;
+		t.batch = 64;
+		S_run(&t, &q);
+		ASSERT_NEAR(q.attention_flops_per_byte, 16);
+		ASSERT_NEAR(q.t_attention_s, q.kv_bytes_per_chip / 3.35e12);
+	}
+}
+END_TEST
+
+START_TEST(test_mla_cache_not_split_by_tensor_parallelism)
+{
+	/* DeepSeek-V3 on 8 H100s: every chip reads the whole latent cache, so
+	 * 8 chips hold 1/8 as many sequences as a split cache would allow. */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_deepseek_v3();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_FP8);
+	struct calc_result r;
+
+	s.chips = 8;
+	s.batch = 16;
+	s.context = 4096;
+	S_run(&s, &r);
+	ck_assert(r.kv_split == 1);
+	ASSERT_NEAR(r.kv_bytes_per_chip, 16 * 4096 * 70272.0);
+	/* (80e9 - 671e9 / 8) < 0: the fp8 weights do not fit on 8 chips. */
+	ck_assert_int_eq(r.fits, 0);
+	ck_assert(r.max_batch_in_memory == 0);
+}
+END_TEST
+
+START_TEST(test_allreduce_across_domains_by_hand)
+{
+	/* Llama-70B on 16 H100s (two HGX boxes), B=1:
+	 * M = 8192 * 2 = 16384 bytes; n_up = 8, n_out = 2;
+	 * in a box, twice (before and after): 2 * 5e-6 + 1.75 * 16384/450e9;
+	 * between boxes: 2 * ceil(log2 2) * 5e-6 + 2 * 1/2 * (16384/8)/50e9;
+	 * = 10e-6 + 6.3716e-8 + 10e-6 + 4.096e-8 = 20.1047e-6 s per all-reduce,
+	 * 160 of them: 3.2168 ms (8 chips: 0.810 ms). */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_llama70b();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
+	double one = 2 * 5e-6 + 1.75 * 16384 / 450e9 + 2 * 5e-6 + 16384.0 / 8 / 50e9;
+	struct calc_result r8, r16, r64;
+
+	s.chips = 16;
+	ASSERT_NEAR(calc_allreduce_s(&s, 16384), one);
+	S_run(&s, &r16);
+	ASSERT_NEAR(r16.t_comm_s, 160 * one);
+	/* 64 chips: 8 domains, 3 tree levels each way. */
+	s.chips = 64;
+	ASSERT_NEAR(calc_allreduce_s(&s, 16384), 2 * 5e-6 + 1.75 * 16384 / 450e9 +
+	    6 * 5e-6 + 2 * 7.0 / 8 * 16384 / 8 / 50e9);
+	S_run(&s, &r64);
+	s.chips = 8;
+	S_run(&s, &r8);
+	/* Per user, 64 chips are slower than 8, and wait on the network. */
+	ck_assert(r64.tokens_per_s_per_user < r8.tokens_per_s_per_user);
+	ck_assert_int_eq(r64.bound, CALC_BOUND_COMM);
+	ck_assert_int_eq(r8.bound, CALC_BOUND_MEMORY);
+}
+END_TEST
+
+START_TEST(test_allreduce_mesh_uses_part_of_the_links)
+{
+	/* MI300X: 7 links of 64 GB/s; 2 chips use one: 64 GB/s. */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_llama70b();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
+
+	hw.link_bytes_per_s = 448e9;
+	hw.topology = CALC_TOPO_MESH;
+	s.chips = 2;
+	ASSERT_NEAR(calc_allreduce_s(&s, 1e6), 5e-6 + 1.0 * 1e6 / 64e9);
+	s.chips = 8;
+	ASSERT_NEAR(calc_allreduce_s(&s, 1e6), 5e-6 + 1.75 * 1e6 / 448e9);
+}
+END_TEST
+
+START_TEST(test_window_kv_and_crossover)
+{
+	/* Gemma 3 27B, bf16, one H100, L=32768:
+	 * held = 10 * 32768 + 52 * 1024 = 380,928 token-layers;
+	 * per token-layer 2 * 16 * 128 * 2 = 8192 bytes;
+	 * per sequence 3.1205e9 bytes (all 62 layers would be 16.64e9). */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_gemma27b();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
+	struct calc_result r;
+	double h;
+
+	s.context = 32768;
+	S_run(&s, &r);
+	ASSERT_NEAR(calc_kv_tokens_held(&m, 32768), 380928);
+	ASSERT_NEAR(r.kv_bytes_per_token, 62 * 8192.0);
+	ASSERT_NEAR(r.kv_bytes_per_sequence, 8192.0 * 380928);
+	ASSERT_NEAR(r.attention_flops_per_token, 4.0 * 32 * 128 * 380928);
+	/* Within the window every layer grows: L = 500 holds 62 * 500. */
+	ASSERT_NEAR(calc_kv_tokens_held(&m, 500), 62 * 500.0);
+	/* Crossover at B=1: 54e9 bytes of weights = 8192 * held, held =
+	 * 6,591,796.9 > 62 * 1024, so L = (held - 52 * 1024) / 10. */
+	h = 54e9 / 8192;
+	ASSERT_NEAR(r.kv_crossover_context, (h - 52 * 1024.0) / 10);
+	/* Every layer windowed: the cache stops growing; no crossover. */
+	m.full_layers = 0;
+	S_run(&s, &r);
+	ASSERT_NULL(r.kv_crossover_context);
+	ASSERT_NEAR(r.kv_bytes_per_sequence, 8192.0 * 62 * 1024);
+	/* But a crossover reached inside the window is still found. */
+	s.batch = 1000;
+	S_run(&s, &r);
+	ASSERT_NEAR(r.kv_crossover_context, 54e9 / 1000 / 8192 / 62);
+}
+END_TEST
+
+START_TEST(test_prefill_pairs_and_passes)
+{
+	/* pairs(P): full layers P^2/2; windowed layers P*W - W^2/2 past W. */
+	struct calc_model g = S_gemma27b(), l = S_llama70b();
+	struct calc_hw hw = S_h100();
+	struct calc_scenario s = S_scn(&hw, &l, CALC_BF16);
+	struct calc_result r;
+	double t;
+
+	ASSERT_NEAR(calc_prefill_pairs(&l, 1000), 80 * 1000.0 * 1000 / 2);
+	ASSERT_NEAR(calc_prefill_pairs(&g, 1000), 62 * 1000.0 * 1000 / 2);
+	ASSERT_NEAR(calc_prefill_pairs(&g, 8192), 10 * 8192.0 * 8192 / 2 +
+	    52 * (8192.0 * 1024 - 1024.0 * 1024 / 2));
+	/* prefill_s_per_token fills passes of T = 8192: 8 prompts of 1024.
+	 * Llama-70B bf16: dense max(141.2e9/3.35e12, 2*70.6e9*8192/989e12)
+	 * + max(8192*327680/3.35e12, 8 * 32768 * pairs(1024) / 989e12). */
+	S_run(&s, &r);
+	t = 2 * 70.6e9 * 8192 / 989e12 +
+	    8 * 32768.0 * calc_prefill_pairs(&l, 1024) / 989e12;
+	ASSERT_NEAR(r.prefill_s_per_token, t / 8192);
+	/* A prompt longer than T is one pass of its own. */
+	s.prompt = 20000;
+	S_run(&s, &r);
+	ASSERT_NEAR(r.prefill_s_per_token, calc_t_prefill_s(&s, 20000) / 20000);
+	/* Attention grows with the square of the prompt: per token, a 200K
+	 * prompt's attention costs 100x a 2K prompt's. */
+	ASSERT_NEAR(calc_prefill_pairs(&l, 200000) / 200000,
+	    100 * calc_prefill_pairs(&l, 2000) / 2000);
+}
+END_TEST
+
+START_TEST(test_speculation_with_the_drafts_steps)
+{
+	/* Llama-70B fp8 target, Llama-8B fp8 draft, one H100, B=1, L=0, K=4.
+	 * draft: 4 * 8.03e9 / 3.35e12 = 9.5881 ms;
+	 * verify: 5 rows; 70.6e9 / 3.35e12 = 21.0746 ms (memory-bound:
+	 *   2 * 70.6e9 * 5 / 1979e12 = 0.357 ms);
+	 * a = 1: 5 tokens per 30.6627 ms: speed-up 5 * 21.0746 / 30.6627
+	 *   = 3.4365; a = 0.8: 3.3616 tokens: 2.3105. */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_llama70b(), d = S_llama8b();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_FP8);
+	struct calc_result r, rb;
+	double step = 70.6e9 / 3.35e12, draft = 4 * 8.03e9 / 3.35e12;
+
+	s.draft = &d;
+	s.draft_tokens = 4;
+	s.acceptance = 1;
+	S_run(&s, &r);
+	ASSERT_NEAR(r.t_draft_s, draft);
+	ASSERT_NEAR(r.t_verify_s, step);
+	ck_assert(r.spec_tokens_per_step == 5);
+	ASSERT_NEAR(r.t_spec_step_s, draft + step);
+	ASSERT_NEAR(r.spec_speedup, 5 * step / (draft + step));
+	ASSERT_NEAR(r.usd_per_mtok_output_spec, 3.0 / 3600 * (draft + step) / 5 * 1e6);
+	/* Both models' weights count against memory. */
+	ASSERT_NEAR(r.spec_tokens_per_s_per_user, 5 / (draft + step));
+	s.acceptance = 0.8;
+	S_run(&s, &r);
+	ASSERT_NEAR(r.spec_tokens_per_step, 3.3616);
+	ASSERT_NEAR(r.spec_speedup, 3.3616 * step / (draft + step));
+	/* The gain shrinks with batch: at B=256 verifying 5 rows per
+	 * sequence is compute-bound (1280 rows > critical batch 295). */
+	s.batch = 256;
+	S_run(&s, &rb);
+	ck_assert(rb.spec_speedup < r.spec_speedup);
+	ASSERT_NEAR(rb.t_verify_s, 2 * 70.6e9 * 1280 / 1979e12);
+	/* Without a draft every speculative key is null. */
+	s.draft = NULL;
+	S_run(&s, &r);
+	ASSERT_NULL(r.t_draft_s);
+	ASSERT_NULL(r.spec_speedup);
+	ASSERT_NULL(r.usd_per_mtok_output_spec);
+}
+END_TEST
+
+START_TEST(test_refusals_name_the_numbers)
+{
+	struct calc_hw hw = S_h100(), pcie = S_h100();
+	struct calc_model m = S_llama70b(), odd = S_llama70b();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
+	char buf[256];
+
+	s.chips = 12;
+	ck_assert_str_eq(calc_check_msg(&s, buf, sizeof buf),
+	    "12 chips are not a multiple of the scale-up domain of 8 chips");
+	s.chips = 16;
+	ck_assert_ptr_null(calc_check_msg(&s, buf, sizeof buf));
+	hw.scale_out_bytes_per_s = 0;
+	ck_assert_str_eq(calc_check_msg(&s, buf, sizeof buf),
+	    "16 chips span 2 scale-up domains of 8 chips, and the hardware has no "
+	    "scale-out network between domains (scale_out_gb_per_s)");
+	s.chips = 8;
+	ck_assert_ptr_null(calc_check_msg(&s, buf, sizeof buf));
+	pcie.link_bytes_per_s = 0;
+	pcie.scale_out_bytes_per_s = 0;
+	s.hw = &pcie;
+	s.chips = 2;
+	ck_assert_str_eq(calc_check_msg(&s, buf, sizeof buf),
+	    "2 chips need a link between chips, and the hardware has neither a "
+	    "scale-up link nor a scale-out network");
+	s.hw = &hw;
+	s.chips = 3;
+	ck_assert_str_eq(calc_check_msg(&s, buf, sizeof buf),
+	    "3 chips do not divide the model's 64 attention heads (tensor "
+	    "parallelism splits whole heads)");
+	odd.heads = 48;
+	s.model = &odd;
+	ck_assert_str_eq(calc_check_msg(&s, buf, sizeof buf),
+	    "3 chips neither divide the model's 8 KV heads nor are a multiple of them");
+	ck_assert_str_eq(calc_check(&s), "tensor parallelism must divide the heads");
+	/* Truncated, never overrun. */
+	ck_assert_str_eq(calc_check_msg(&s, buf, 8), "3 chips");
+}
+END_TEST
+
 Suite *
 calc_suite(void)
 {
@@ -1076,6 +1458,9 @@ calc_suite(void)
 	tcase_add_test(tc, test_ref_kv_crossover_405b_fp8_b8_is_196k);
 	tcase_add_test(tc, test_ref_output_input_ratio_70b_fp8_h100_b64_is_4_6);
 	tcase_add_test(tc, test_ref_deepseek_v3_b8_touches_57_experts);
+	tcase_add_test(tc, test_ref_comm_70b_8xh100_b1_is_0_810ms);
+	tcase_add_test(tc, test_ref_kv_split_70b_16_chips_is_8);
+	tcase_add_test(tc, test_ref_deepseek_critical_batch_is_9447);
 	suite_add_tcase(su, tc);
 
 	tc = tcase_create("formulas");
@@ -1116,6 +1501,15 @@ calc_suite(void)
 	tcase_add_test(tc, test_quantity_table_follows_struct_order);
 	tcase_add_test(tc, test_result_get_reads_each_field);
 	tcase_add_test(tc, test_run_fills_every_field);
+	tcase_add_test(tc, test_moe_parts_split_dense_compute_experts_memory);
+	tcase_add_test(tc, test_mla_attention_compute_bound_at_low_ridge);
+	tcase_add_test(tc, test_mla_cache_not_split_by_tensor_parallelism);
+	tcase_add_test(tc, test_allreduce_across_domains_by_hand);
+	tcase_add_test(tc, test_allreduce_mesh_uses_part_of_the_links);
+	tcase_add_test(tc, test_window_kv_and_crossover);
+	tcase_add_test(tc, test_prefill_pairs_and_passes);
+	tcase_add_test(tc, test_speculation_with_the_drafts_steps);
+	tcase_add_test(tc, test_refusals_name_the_numbers);
 	suite_add_tcase(su, tc);
 	return su;
 }
