@@ -829,7 +829,8 @@ S_scale_out(const struct data_set *set, const struct data_scenario *base, struct
 	    "at 64 chips.", S_b(a3, b->batch), S_f(a1, best, CHART_FMT_PLAIN, NULL),
 	    S_f(a2, bestn, CHART_FMT_PLAIN, NULL), S_f(a4, without[6], CHART_FMT_COUNT, NULL));
 	S_caption(f, base, "Per-user speed as one model is split over 1 to 64 chips: every layer "
-	    "adds two all-reduces, whose latency becomes the wall.", alt);
+	    "adds two all-reduces, and beyond one scale-up domain they cross the slower network "
+	    "between boxes, so the speed turns down.", alt);
 	free(alt);
 	return 0;
 }
