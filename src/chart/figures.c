@@ -1098,7 +1098,7 @@ S_theory(const struct data_set *set, const struct data_scenario *base, struct ch
 			free(rows);
 			return -1;
 		}
-		k = rows[i].bound == CALC_BOUND_COMPUTE;
+		k = rows[i].bound != CALC_BOUND_MEMORY;
 		x[k][cnt[k]] = p;
 		y[k][cnt[k]] = m;
 		cnt[k]++;
@@ -1139,12 +1139,13 @@ S_theory(const struct data_set *set, const struct data_scenario *base, struct ch
 		if (cnt[k] > 0)
 			chart_fig_series(f, CHART_SERIES_SCATTER, k == 0 ?
 			    "Memory-bound prediction: a share of the bandwidth" :
-			    "Compute-bound prediction: a share of the FLOP/s", k == 0 ? 0 : 1, x[k], y[k], cnt[k]);
+			    "Compute- or communication-bound prediction", k == 0 ? 0 : 1, x[k], y[k],
+			    cnt[k]);
 	}
 	/* By index: adding a series moves the others. */
 	memset(cnt, 0, sizeof(cnt));
 	for (i = 0; i < n; i++) {
-		k = rows[i].bound == CALC_BOUND_COMPUTE;
+		k = rows[i].bound != CALC_BOUND_MEMORY;
 		S_meas_label(&rows[i], lab, sizeof(lab));
 		chart_series_point_label(&f->series[si[k]], cnt[k]++, lab);
 	}

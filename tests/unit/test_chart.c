@@ -615,8 +615,10 @@ START_TEST(test_alt_text_states_key_numbers)
 	 * kipply's 13B 73.8%; MI300X offline at 49.1% once its KV cache is
 	 * split only 8 ways and its mesh links are counted (v1: 22%). */
 	alt = S_alt_of("theory-vs-practice", &base);
-	ck_assert_str_eq(alt, "Of 11 published measurements none is above the line where measured "
-	    "equals predicted: 3 runs of one sequence reach 58% to 73.8% of the prediction, 8 runs "
+	/* Cerebras' 450 tokens/s on four WSE-3 wafers is 145% of a
+	 * prediction that exchanges results twice per layer. */
+	ck_assert_str_eq(alt, "Of 12 published measurements 1 is above the line where measured "
+	    "equals predicted: 4 runs of one sequence reach 58% to 145% of the prediction, 8 runs "
 	    "of many sequences at once 49.1% to 73.3%; the lowest is 70B 8\xc3\x97MI300X offline "
 	    "at 49.1%.");
 	free(alt);
@@ -647,11 +649,17 @@ START_TEST(test_theory_vs_practice_loads_measurements_and_labels_points)
 		for (j = 0; j < s->n; j++) {
 			ck_assert_ptr_nonnull(s->labels[j]);
 			ck_assert_uint_le(strlen(s->labels[j]), 24);
-			ck_assert(s->y[j] < s->x[j]);
+			/* Below the floor, but for the SRAM wafers: the
+			 * prediction's per-layer exchanges are not how
+			 * they run (data/measurements.yaml says why). */
+			if (strstr(s->labels[j], "WSE-3") != NULL)
+				ck_assert(s->y[j] > s->x[j]);
+			else
+				ck_assert(s->y[j] < s->x[j]);
 			npts++;
 		}
 	}
-	ck_assert_uint_eq(npts, 11);
+	ck_assert_uint_eq(npts, 12);
 	/* gpt-fast's Llama 2 7B: the size from its name, not the stand-in's. */
 	ck_assert_str_eq(f->series[3].labels[0], "7B A100 batch 1");
 	ck_assert(f->series[1].inline_label && !f->series[0].inline_label);
