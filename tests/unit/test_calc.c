@@ -271,9 +271,12 @@ START_TEST(test_ref_output_input_ratio_70b_fp8_h100_b64_is_4_6)
 	/* Decode: memory 70.6e9 / 3.35e12 = 21.075 ms; compute
 	 * 64 * 141.2e9 / 1979e12 = 4.566 ms; t_step = 21.075 ms, per token
 	 * 21.075 / 64 = 0.32929 ms.
-	 * Prefill P=1024: attention at 512 = 4*80*64*128*512 = 1.3422e9 FLOP;
-	 * 1024 * (141.2e9 + 1.3422e9) / 1979e12 = 73.757 ms > 21.075 ms
-	 * (weights), so 0.072027 ms per token.  0.32929 / 0.072027 = 4.5717. */
+	 * Prefill P=1024 in passes of 8192 tokens (8 prompts): weights
+	 * 2 * 70.6e9 * 8192 / 1979e12 = 584.44 ms (compute-bound), attention
+	 * 8 * 32768 * 80 * 1024^2/2 / 1979e12 = 5.5566 ms; 590.0 ms / 8192 =
+	 * 0.072027 ms per token, the same as one prompt alone because both are
+	 * compute-bound.  0.32929 / 0.072027 = 4.5717.  (CALC.md version 1's
+	 * table quoted ~4.6; version 2's no longer lists the row.) */
 	struct calc_hw hw = S_h100();
 	struct calc_model m = S_llama70b();
 	struct calc_scenario s = S_scn(&hw, &m, CALC_FP8);
@@ -282,9 +285,9 @@ START_TEST(test_ref_output_input_ratio_70b_fp8_h100_b64_is_4_6)
 	ck_assert_int_eq(s.c, CALC_FP8);
 	s.batch = 64;
 	S_run(&s, &r);
-	/* CALC.md quotes "~4.6", two digits: 4.5717 rounds to it, but is 0.6%
-	 * off, so hold it to half a unit of the last quoted digit.  (Without
-	 * prefill attention it would be 4.615; CALC.md's definition has it.) */
+	/* Version 1 quoted "~4.6", two digits: 4.5717 rounds to it, but is
+	 * 0.6% off, so hold it to half a unit of the last quoted digit.
+	 * (Without prefill attention it would be 4.615.) */
 	ck_assert_msg(fabs(r.output_input_cost_ratio - 4.6) <= 0.05, "%g",
 	    r.output_input_cost_ratio);
 	ASSERT_NEAR(r.output_input_cost_ratio, 4.571748447);
