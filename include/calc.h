@@ -60,9 +60,9 @@ struct calc_hw {
 	double flops_per_s[CALC_PREC__COUNT];	/* dense peak, FLOP/s */
 	enum calc_memory memory;		/* informational: hbm | gddr | sram */
 	double link_bytes_per_s;		/* scale-up, ONE direction, all links; 0: none */
-	double scale_up_chips;			/* S: chips in one scale-up domain; 1 without a link */
+	double scale_up_chips;			/* S: chips in one scale-up domain */
 	enum calc_topology topology;		/* of the scale-up domain */
-	double scale_out_bytes_per_s;		/* between domains, per chip, one direction; 0: none */
+	double scale_out_bytes_per_s;		/* between domains, per chip, 1 way; 0 none */
 	double usd_per_hour;			/* per chip; < 0: unknown */
 	double tdp_w;				/* 0: unknown */
 };
@@ -85,7 +85,7 @@ struct calc_model {
 	double experts_total;
 	double experts_active;
 	double window_tokens;		/* W; 0: none */
-	double full_layers;		/* layers attending to the whole context (== layers without W) */
+	double full_layers;		/* layers seeing the whole context (all without W) */
 	double max_context;
 };
 
@@ -102,7 +102,7 @@ struct calc_scenario {
 	double chips;			/* N, tensor parallel */
 	double mbu;			/* achieved fraction of peak bandwidth */
 	double mfu;			/* achieved fraction of peak FLOPs */
-	double link_latency_s;		/* start-up of one all-reduce in a domain, default 5e-6 */
+	double link_latency_s;		/* one all-reduce in a domain, default 5e-6 */
 	double scale_out_latency_s;	/* per tree level between domains, default 5e-6 */
 	double prefill_tokens_per_pass;	/* T, default 8192 */
 	double price_ratio;		/* for implied_batch; NaN: none */
@@ -161,7 +161,7 @@ struct calc_result {
 	double t_dense_s;		/* roofline of the shared/dense weights */
 	double t_experts_s;		/* roofline of the routed experts; 0 dense */
 	double t_weights_s;		/* t_dense_s + t_experts_s */
-	double t_attention_s;		/* roofline of the KV-cache reads and attention FLOPs */
+	double t_attention_s;		/* roofline of KV reads and attention FLOPs */
 	double t_memory_s;		/* seed picture: (moved/N + kv_bytes_per_chip) / BW */
 	double t_compute_s;		/* seed picture: flops_step / (N * F) */
 	double t_comm_s;		/* layers * 2 * allreduce(B * d_model * bytes_act, N) */
@@ -172,7 +172,7 @@ struct calc_result {
 	double tokens_per_s_total;	/* B / t_step_s */
 	double ridge_flops_per_byte;	/* F / BW */
 	double critical_batch;		/* smallest B with every weight part compute-bound */
-	double kv_crossover_context;	/* L where per-chip KV traffic = per-chip weight traffic */
+	double kv_crossover_context;	/* L: per-chip KV traffic = weight traffic */
 	int fits;			/* weight_bytes (+ draft's) <= N * hbm_bytes */
 	double max_batch_in_memory;	/* per chip; 0 if no fit; null if L == 0 */
 	double t_prefill_s;		/* t_prefill_pass_s(P, P) */
@@ -181,13 +181,13 @@ struct calc_result {
 	double usd_per_mtok_output;	/* usd_per_s * t_step_s / B * 1e6 */
 	double usd_per_mtok_input;	/* usd_per_s * prefill_s_per_token * 1e6 */
 	double output_input_cost_ratio;	/* price-free: (t_step_s/B) / prefill_s_per_token */
-	double implied_batch;		/* smallest B >= 1 with ratio(B) <= price_ratio; null if none */
+	double implied_batch;		/* least B >= 1, ratio(B) <= price_ratio; or null */
 	double t_draft_s;		/* K * t_step_s(draft); null without a draft */
 	double t_verify_s;		/* target step over B*(K+1) rows */
 	double spec_tokens_per_step;	/* (1 - a^(K+1)) / (1 - a) */
 	double t_spec_step_s;		/* t_draft_s + t_verify_s */
 	double spec_tokens_per_s_per_user; /* spec_tokens_per_step / t_spec_step_s */
-	double spec_speedup;		/* spec_tokens_per_s_per_user / tokens_per_s_per_user */
+	double spec_speedup;		/* spec_tokens_per_s_per_user / tokens_per_s_user */
 	double usd_per_mtok_output_spec; /* usd_per_s * t_spec_step_s / (B * tokens) * 1e6 */
 };
 

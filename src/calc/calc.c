@@ -210,38 +210,42 @@ S_domain(const struct calc_hw *hw)
 
 /* The checks on one model's shape and on how N chips split it; `who` is
  * "model" or "draft model" for the message. */
+/* Writes the message into buf and returns it. */
+#define S_SAY(...) do { snprintf(buf, sz, __VA_ARGS__); return buf; } while (0)
+
 static const char *
 S_check_model(const struct calc_model *m, double n, const char *who, char *buf, size_t sz)
 {
 	if (!S_pos(m->params_total) || !S_pos(m->params_active) ||
 	    m->params_active > m->params_total)
-		return snprintf(buf, sz, "%s parameters must be positive, active <= total", who), buf;
+		S_SAY("%s parameters must be positive, active <= total", who);
 	if (!S_pos(m->layers) || !S_pos(m->d_model) || !S_pos(m->heads) ||
 	    !S_pos(m->head_dim))
-		return snprintf(buf, sz, "%s shape (layers, d_model, heads, head_dim) must be "
-		    "positive", who), buf;
+		S_SAY("%s shape (layers, d_model, heads, head_dim) must be "
+		    "positive", who);
 	if (m->attn == CALC_MLA) {
 		if (!S_pos(m->kv_lora_rank) || !(m->rope_dim >= 0))
-			return snprintf(buf, sz, "MLA %s needs a positive kv_lora_rank", who), buf;
+			S_SAY("MLA %s needs a positive kv_lora_rank", who);
 	} else if (!S_pos(m->kv_heads))
-		return snprintf(buf, sz, "%s needs a positive kv_heads", who), buf;
+		S_SAY("%s needs a positive kv_heads", who);
 	if (m->experts_total != 0 &&
 	    !(m->experts_active > 0 && m->experts_active < m->experts_total))
-		return snprintf(buf, sz, "MoE %s needs 0 < experts_active < experts_total", who), buf;
+		S_SAY("MoE %s needs 0 < experts_active < experts_total", who);
 	if (m->window_tokens != 0 && (!S_pos(m->window_tokens) ||
 	    !(m->full_layers >= 0 && m->full_layers <= m->layers)))
-		return snprintf(buf, sz, "%s window needs tokens > 0 and 0 <= full_layers <= "
-		    "layers", who), buf;
+		S_SAY("%s window needs tokens > 0 and 0 <= full_layers <= "
+		    "layers", who);
 	/* Tensor parallelism splits whole heads: a fraction of a head per
 	 * chip does not exist. */
 	if (fmod(m->heads, n) != 0)
-		return snprintf(buf, sz, "%g chips do not divide the %s's %g attention heads "
-		    "(tensor parallelism splits whole heads)", n, who, m->heads), buf;
+		S_SAY("%g chips do not divide the %s's %g attention heads "
+		    "(tensor parallelism splits whole heads)", n, who, m->heads);
 	if (m->attn != CALC_MLA && fmod(m->kv_heads, n) != 0 && fmod(n, m->kv_heads) != 0)
-		return snprintf(buf, sz, "%g chips neither divide the %s's %g KV heads nor are a "
-		    "multiple of them", n, who, m->kv_heads), buf;
+		S_SAY("%g chips neither divide the %s's %g KV heads nor are a "
+		    "multiple of them", n, who, m->kv_heads);
 	return NULL;
 }
+#undef S_SAY
 
 /* The message for a compute precision without FLOPs, one per precision so
  * that calc_check() can return a static string naming it. */
@@ -852,16 +856,20 @@ static const struct calc_quantity S_quantities[] = {
 	  "Bytes of all the model's weights at the weight precision." },
 	{ "experts_touched", CALC_U_EXPERTS,
 	  "experts_total * (1 - (1 - experts_active/experts_total)^B)",
-	  "Distinct experts a batch of B tokens routes to (uniform routing); null for dense models." },
+	  "Distinct experts a batch of B tokens routes to (uniform routing); null for "
+	  "dense models." },
 	{ "weight_bytes_moved", CALC_U_BYTES,
 	  "dense: weight_bytes; MoE: (P_shared + experts_touched(B) * P_expert) * bytes(w)",
 	  "Weight bytes read from memory in one decode step (all chips together)." },
 	{ "kv_bytes_per_token", CALC_U_BYTES_PER_TOKEN,
-	  "layers * kv_bytes_per_token_layer; mha/gqa/mqa: 2 * kv_heads * head_dim * bytes(kv) per layer, mla: (kv_lora_rank + rope_dim) * bytes(kv)",
+	  "layers * kv_bytes_per_token_layer; mha/gqa/mqa: 2 * kv_heads * head_dim * "
+	  "bytes(kv) per layer, mla: (kv_lora_rank + rope_dim) * bytes(kv)",
 	  "KV-cache bytes one token occupies when every layer keeps it." },
 	{ "kv_bytes_per_sequence", CALC_U_BYTES,
-	  "kv_bytes_per_token_layer * (full_layers * L + (layers - full_layers) * min(L, W)); no window: kv_bytes_per_token * L",
-	  "KV-cache bytes one sequence of context L holds (windowed layers keep only the last W tokens)." },
+	  "kv_bytes_per_token_layer * (full_layers * L + (layers - full_layers) * min(L, W)); "
+	  "no window: kv_bytes_per_token * L",
+	  "KV-cache bytes one sequence of context L holds (windowed layers keep only the "
+	  "last W tokens)." },
 	{ "kv_bytes_moved", CALC_U_BYTES,
 	  "B * kv_bytes_per_sequence",
 	  "KV-cache bytes read in one decode step: every sequence reads its own cache." },
@@ -872,19 +880,23 @@ static const struct calc_quantity S_quantities[] = {
 	  "kv_bytes_moved / kv_split",
 	  "KV-cache bytes each chip reads in one decode step." },
 	{ "attention_flops_per_token", CALC_U_FLOP_PER_TOKEN,
-	  "c_decode * kv_tokens_held(L); c_decode = mha/gqa/mqa: 4 * heads * head_dim, mla: 2 * heads * (2 * kv_lora_rank + rope_dim)",
+	  "c_decode * kv_tokens_held(L); c_decode = mha/gqa/mqa: 4 * heads * head_dim, mla: 2 "
+	  "* heads * (2 * kv_lora_rank + rope_dim)",
 	  "Attention FLOPs for one new token looking back over its context." },
 	{ "attention_flops_per_byte", CALC_U_FLOP_PER_BYTE,
-	  "mha/gqa/mqa: 2 * heads / (kv_heads * bytes(kv)); mla: 2 * heads * (2 * kv_lora_rank + rope_dim) / ((kv_lora_rank + rope_dim) * bytes(kv))",
+	  "mha/gqa/mqa: 2 * heads / (kv_heads * bytes(kv)); mla: 2 * heads * (2 * "
+	  "kv_lora_rank + rope_dim) / ((kv_lora_rank + rope_dim) * bytes(kv))",
 	  "Attention FLOPs per byte of KV cache read; per chip times kv_split / N." },
 	{ "flops_step", CALC_U_FLOP,
 	  "B * (2 * params_active + attention_flops_per_token(L))",
 	  "FLOPs of one decode step for the whole batch." },
 	{ "t_dense_s", CALC_U_S,
 	  "max(P_shared * bytes(w) / (N * BW), 2 * P_shared * B / (N * F))",
-	  "Time for the dense (shared) weights: reading them or multiplying with them, whichever is longer." },
+	  "Time for the dense (shared) weights: reading them or multiplying with them, "
+	  "whichever is longer." },
 	{ "t_experts_s", CALC_U_S,
-	  "MoE: max(experts_touched(B) * P_expert * bytes(w) / (N * BW), 2 * k * P_expert * B / (N * F)); dense: 0",
+	  "MoE: max(experts_touched(B) * P_expert * bytes(w) / (N * BW), 2 * k * P_expert * B "
+	  "/ (N * F)); dense: 0",
 	  "Time for the routed experts, each seeing only its share of the batch." },
 	{ "t_weights_s", CALC_U_S,
 	  "t_dense_s + t_experts_s",
@@ -900,15 +912,18 @@ static const struct calc_quantity S_quantities[] = {
 	  "The one-picture view: time to do the step's arithmetic." },
 	{ "t_comm_s", CALC_U_S,
 	  "layers * 2 * allreduce_s(B * d_model * bytes_act, N); 0 when N = 1",
-	  "Time for the two all-reduces per layer between tensor-parallel chips (inside and across scale-up domains)." },
+	  "Time for the two all-reduces per layer between tensor-parallel chips (inside "
+	  "and across scale-up domains)." },
 	{ "t_step_s", CALC_U_S,
 	  "t_weights_s + t_attention_s + t_comm_s",
 	  "Time for one decode step: every sequence in the batch emits one token." },
 	{ "t_step_overlap_s", CALC_U_S,
 	  "max(t_weights_s + t_attention_s, t_comm_s)",
-	  "Step time if communication overlapped perfectly with the rest (the optimistic bound)." },
+	  "Step time if communication overlapped perfectly with the rest (the optimistic "
+	  "bound)." },
 	{ "bound", CALC_U_ENUM,
-	  "the largest of: parts whose memory time >= compute time (memory), the other parts (compute), t_comm_s (communication)",
+	  "the largest of: parts whose memory time >= compute time (memory), the other parts "
+	  "(compute), t_comm_s (communication)",
 	  "What most of the step's time waits on: memory, compute or communication." },
 	{ "tokens_per_s_per_user", CALC_U_TOKENS_PER_S,
 	  "1 / t_step_s",
@@ -920,19 +935,23 @@ static const struct calc_quantity S_quantities[] = {
 	  "F / BW = flops_per_s[c] * mfu / (hbm_bytes_per_s * mbu)",
 	  "FLOPs the chip can do in the time it reads one byte." },
 	{ "critical_batch", CALC_U_SEQUENCES,
-	  "dense: ridge * bytes(w) / 2; MoE: max(that, B_experts), 2 * k * B_experts = ridge * bytes(w) * experts_touched(B_experts)",
+	  "dense: ridge * bytes(w) / 2; MoE: max(that, B_experts), 2 * k * B_experts = ridge "
+	  "* bytes(w) * experts_touched(B_experts)",
 	  "Smallest batch at which every weight multiplication is compute-bound." },
 	{ "kv_crossover_context", CALC_U_TOKENS,
 	  "the L with B * kv_bytes_per_sequence(L) / kv_split = weight_bytes_moved(B) / N",
-	  "Context at which each chip reads as many KV-cache bytes as weight bytes; null if none." },
+	  "Context at which each chip reads as many KV-cache bytes as weight bytes; null "
+	  "if none." },
 	{ "fits", CALC_U_BOOL,
 	  "weight_bytes (+ the draft's) <= N * hbm_bytes",
 	  "Whether the weights fit in the chips' memory." },
 	{ "max_batch_in_memory", CALC_U_SEQUENCES,
-	  "floor((hbm_bytes - weight_bytes / N) * kv_split / kv_bytes_per_sequence(L)); 0 when the weights do not fit; null when L = 0",
+	  "floor((hbm_bytes - weight_bytes / N) * kv_split / kv_bytes_per_sequence(L)); 0 "
+	  "when the weights do not fit; null when L = 0",
 	  "Most sequences of context L whose KV caches fit beside the weights on each chip." },
 	{ "t_prefill_s", CALC_U_S,
-	  "t_prefill_pass_s(P, P): dense and expert rooflines over P rows + max(cache writes, attention over pairs(P)) + all-reduces",
+	  "t_prefill_pass_s(P, P): dense and expert rooflines over P rows + max(cache writes, "
+	  "attention over pairs(P)) + all-reduces",
 	  "Time to first token for one prompt of P tokens on an idle server." },
 	{ "prefill_s_per_token", CALC_U_S_PER_TOKEN,
 	  "t_prefill_pass_s(T', P) / T', T' = max(P, prefill_tokens_per_pass)",
@@ -951,7 +970,8 @@ static const struct calc_quantity S_quantities[] = {
 	  "How many times more an output token costs than an input token (price-free)." },
 	{ "implied_batch", CALC_U_SEQUENCES,
 	  "the smallest B >= 1 with output_input_cost_ratio(B) <= price_ratio",
-	  "Batch at which a given output/input price ratio would match the cost ratio; null if none given or none reaches it." },
+	  "Batch at which a given output/input price ratio would match the cost ratio; "
+	  "null if none given or none reaches it." },
 	{ "t_draft_s", CALC_U_S,
 	  "K * t_step_s(draft model, same scenario)",
 	  "Time for the draft model's K guesses; null without a draft." },
@@ -972,7 +992,8 @@ static const struct calc_quantity S_quantities[] = {
 	  "How much faster speculative decoding makes each user; null without a draft." },
 	{ "usd_per_mtok_output_spec", CALC_U_USD_PER_MTOK,
 	  "usd_per_s * t_spec_step_s / (B * spec_tokens_per_step) * 1e6",
-	  "Hardware cost of a million output tokens with speculative decoding; null without a draft or a price." },
+	  "Hardware cost of a million output tokens with speculative decoding; null "
+	  "without a draft or a price." },
 };
 
 #define S_NQ (sizeof(S_quantities) / sizeof(S_quantities[0]))

@@ -1139,8 +1139,8 @@ S_theory(const struct data_set *set, const struct data_scenario *base, struct ch
 		if (cnt[k] > 0)
 			chart_fig_series(f, CHART_SERIES_SCATTER, k == 0 ?
 			    "Memory-bound prediction: a share of the bandwidth" :
-			    "Compute- or communication-bound prediction", k == 0 ? 0 : 1, x[k], y[k],
-			    cnt[k]);
+			    "Compute- or communication-bound prediction", k == 0 ? 0 : 1,
+			    x[k], y[k], cnt[k]);
 	}
 	/* By index: adding a series moves the others. */
 	memset(cnt, 0, sizeof(cnt));

@@ -462,12 +462,18 @@ cli_calc(int argc, char *argv[])
 		case O_MBU: bad |= S_num("mbu", optarg, 0, 1, 1, "a fraction in (0, 1]", &o.mbu); break;
 		case O_MFU: bad |= S_num("mfu", optarg, 0, 1, 1, "a fraction in (0, 1]", &o.mfu); break;
 		case O_LAT: bad |= S_num("link-latency", optarg, 0, 0, 1, "seconds in [0, 1]", &o.link_latency_s); break;
-		case O_SOLAT: bad |= S_num("scale-out-latency", optarg, 0, 0, 1, "seconds in [0, 1]", &o.scale_out_latency_s); break;
+		case O_SOLAT:
+			bad |= S_num("scale-out-latency", optarg, 0, 0, 1, "seconds in [0, 1]",
+			    &o.scale_out_latency_s);
+			break;
 		case O_PTOK: bad |= S_whole("prefill-tokens", optarg, &o.prefill_tokens); break;
 		case O_RATIO: bad |= S_num("price-ratio", optarg, 0, 1, 1e9, "a ratio > 0", &o.price_ratio); break;
 		case O_DRAFT: o.draft = optarg; break;
 		case O_DTOK: bad |= S_whole("draft-tokens", optarg, &o.draft_tokens); break;
-		case O_ACC: bad |= S_num("acceptance", optarg, 0, 0, 1, "a fraction in [0, 1]", &o.acceptance); break;
+		case O_ACC:
+			bad |= S_num("acceptance", optarg, 0, 0, 1, "a fraction in [0, 1]",
+			    &o.acceptance);
+			break;
 		case O_DATA: o.data = optarg; break;
 		case O_FORMAT:
 			if (strcmp(optarg, "text") == 0) o.fmt = FMT_TEXT;

@@ -456,8 +456,8 @@ S_load_model(const struct ynode *e, struct data_model *out)
 			bad = 1;
 		else if (win.full_layers != floor(win.full_layers) ||
 		    win.full_layers > (double)in.layers) {
-			diag_error(&ytree_get(v, "full_layers")->pos, "window: full_layers must be "
-			    "a whole number from 0 to layers (%ld), got %s", in.layers,
+			diag_error(&ytree_get(v, "full_layers")->pos, "window: full_layers "
+			    "must be a whole number from 0 to layers (%ld), got %s", in.layers,
 			    S_text(v, "full_layers"));
 			bad = 1;
 		}
