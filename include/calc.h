@@ -41,19 +41,36 @@ const char *calc_attn_name(enum calc_attn a);
 /* Parses an attention name; returns 0 and sets *a, or -1 if unknown. */
 int calc_attn_parse(const char *name, enum calc_attn *a);
 
+enum calc_memory { CALC_MEM_HBM, CALC_MEM_GDDR, CALC_MEM_SRAM };
+/* "hbm", "gddr", "sram" (static string); parse returns 0 or -1. */
+const char *calc_memory_name(enum calc_memory k);
+int calc_memory_parse(const char *name, enum calc_memory *k);
+
+/* How the chips of one scale-up domain are wired (CALC.md "All-reduce"). */
+enum calc_topology { CALC_TOPO_SWITCH, CALC_TOPO_MESH, CALC_TOPO_TORUS };
+/* "switch", "mesh", "torus" (static string); parse returns 0 or -1. */
+const char *calc_topology_name(enum calc_topology t);
+int calc_topology_parse(const char *name, enum calc_topology *t);
+
 /* One chip.  A flops_per_s entry of 0 means "the chip lists no FLOPs for
  * that precision"; usd_per_hour < 0 means "no price" (no cost figures). */
 struct calc_hw {
-	double hbm_bytes;
+	double hbm_bytes;			/* memory capacity, whatever the kind */
 	double hbm_bytes_per_s;
 	double flops_per_s[CALC_PREC__COUNT];	/* dense peak, FLOP/s */
-	double link_bytes_per_s;		/* scale-up, one direction; 0: none */
+	enum calc_memory memory;		/* informational: hbm | gddr | sram */
+	double link_bytes_per_s;		/* scale-up, ONE direction, all links; 0: none */
+	double scale_up_chips;			/* S: chips in one scale-up domain */
+	enum calc_topology topology;		/* of the scale-up domain */
+	double scale_out_bytes_per_s;		/* between domains, per chip, 1 way; 0 none */
 	double usd_per_hour;			/* per chip; < 0: unknown */
 	double tdp_w;				/* 0: unknown */
 };
 
 /* One model.  experts_total == 0 means dense.  kv_lora_rank and rope_dim
- * are used only for CALC_MLA. */
+ * are used only for CALC_MLA.  window_tokens == 0 means no sliding window
+ * (every layer attends to the whole context); otherwise full_layers of the
+ * layers see the whole context and the rest only the last window_tokens. */
 struct calc_model {
 	double params_total;
 	double params_active;		/* == params_total when dense */
@@ -67,10 +84,12 @@ struct calc_model {
 	double rope_dim;
 	double experts_total;
 	double experts_active;
+	double window_tokens;		/* W; 0: none */
+	double full_layers;		/* layers seeing the whole context (all without W) */
 	double max_context;
 };
 
-/* A scenario borrows its hardware and model. */
+/* A scenario borrows its hardware and model (and draft model). */
 struct calc_scenario {
 	const struct calc_hw *hw;
 	const struct calc_model *model;
@@ -83,14 +102,20 @@ struct calc_scenario {
 	double chips;			/* N, tensor parallel */
 	double mbu;			/* achieved fraction of peak bandwidth */
 	double mfu;			/* achieved fraction of peak FLOPs */
-	double link_latency_s;		/* per all-reduce hop, default 5e-6 */
+	double link_latency_s;		/* one all-reduce in a domain, default 5e-6 */
+	double scale_out_latency_s;	/* per tree level between domains, default 5e-6 */
+	double prefill_tokens_per_pass;	/* T, default 8192 */
 	double price_ratio;		/* for implied_batch; NaN: none */
+	const struct calc_model *draft;	/* speculative decoding; NULL: none */
+	double draft_tokens;		/* K, drafted tokens per step (with a draft) */
+	double acceptance;		/* a in [0, 1] (with a draft) */
 };
 
 /* Sets the CALC.md defaults: batch 1, context 0, prompt 1024, chips 1,
- * mbu = mfu = 1, link latency 5e-6 s, w = kv = bf16, price_ratio NaN, and
- * c = calc_default_compute(hw, w) once hw and w are known (call that again
- * after changing hw or w). hw/model are left untouched. */
+ * mbu = mfu = 1, link and scale-out latencies 5e-6 s, prefill tokens per
+ * pass 8192, w = kv = c = bf16, price_ratio NaN, no draft (K 0, a NaN).
+ * Call calc_default_compute(hw, w) once hw and w are known. hw/model are
+ * left untouched. */
 void calc_scenario_defaults(struct calc_scenario *s);
 
 /* The weights' precision when the chip lists FLOPs for it, else bf16. */
@@ -99,47 +124,71 @@ enum calc_prec calc_default_compute(const struct calc_hw *hw, enum calc_prec w);
 /* Returns NULL when the scenario can be computed, else a static message
  * naming the problem (e.g. "hardware lists no bf16 FLOPs").  Checks: hw and
  * model set, known precisions, FLOPs at c, bandwidth and capacity > 0,
- * batch > 0, chips >= 1 (and a scale-up link when chips > 1), context >= 0,
- * prompt > 0, mbu and mfu in (0, 1], link latency >= 0, a sane model shape
- * (MoE: 0 < experts_active < experts_total; MLA: kv_lora_rank > 0). */
+ * batch > 0, chips >= 1, context >= 0, prompt > 0, mbu and mfu in (0, 1],
+ * latencies >= 0, T > 0, a sane model shape (MoE: 0 < experts_active <
+ * experts_total; MLA: kv_lora_rank > 0; window: 0 <= full_layers <= layers),
+ * and the CALC.md refusals: tensor parallelism must divide the heads (and
+ * the KV heads, or be a multiple of them), N beyond one scale-up domain must
+ * be a multiple of it and needs a scale-out network; with a draft, the same
+ * for the draft model, K >= 1 whole and a in [0, 1]. */
 const char *calc_check(const struct calc_scenario *s);
+/* calc_check() with the numbers named: NULL when fine, else buf (always
+ * NUL-terminated, truncated to sz) holding e.g. "64 chips are not a
+ * multiple of the scale-up domain of 8 chips (h100: scale_up_chips)". */
+const char *calc_check_msg(const struct calc_scenario *s, char *buf, size_t sz);
 
-enum calc_bound { CALC_BOUND_MEMORY, CALC_BOUND_COMPUTE };
-const char *calc_bound_name(enum calc_bound b);	/* "memory" | "compute" */
+enum calc_bound { CALC_BOUND_MEMORY, CALC_BOUND_COMPUTE, CALC_BOUND_COMM };
+/* "memory" | "compute" | "communication" */
+const char *calc_bound_name(enum calc_bound b);
 
 /*
  * Every quantity of CALC.md for one scenario.  Field names are exactly the
- * JSON keys.  NaN = null.
+ * JSON keys.  NaN = null.  Times are per chip (every chip does its share
+ * in parallel); per-chip rates BW = hbm_bytes_per_s * mbu, F = flops * mfu.
  */
 struct calc_result {
 	double weight_bytes;		/* params_total * bytes(w) */
 	double experts_touched;		/* E(1-(1-k/E)^B); null when dense */
 	double weight_bytes_moved;	/* dense: weight_bytes; MoE: (P_shared + touched*P_expert)*bytes(w) */
-	double kv_bytes_per_token;	/* 2*layers*kv_heads*head_dim*bytes(kv); MLA: layers*(rank+rope)*bytes(kv) */
-	double kv_bytes_moved;		/* B * L * kv_bytes_per_token */
-	double attention_flops_per_token; /* at L: 4*layers*heads*head_dim*L; MLA: 2*layers*heads*(2*rank+rope)*L */
+	double kv_bytes_per_token;	/* layers * kv_bytes_per_token_layer */
+	double kv_bytes_per_sequence;	/* kv_bytes_per_token_layer * kv_tokens_held(L) */
+	double kv_bytes_moved;		/* B * kv_bytes_per_sequence */
+	double kv_split;		/* min(N, kv_heads); 1 for MLA */
+	double kv_bytes_per_chip;	/* kv_bytes_moved / kv_split */
+	double attention_flops_per_token; /* c_decode * kv_tokens_held(L) */
+	double attention_flops_per_byte; /* c_decode / kv_bytes_per_token_layer */
 	double flops_step;		/* B * (2*params_active + attention_flops_per_token(L)) */
-	double t_memory_s;		/* (moved weights + KV) / (N * bw * mbu) */
-	double t_compute_s;		/* flops_step / (N * flops[c] * mfu) */
-	double t_comm_s;		/* N==1: 0; else layers*2*(lat + 2(N-1)/N * B*d_model*bytes(c)/link) */
-	double t_step_s;		/* max(mem, compute) + comm */
-	double t_step_overlap_s;	/* max(mem, compute, comm) */
-	enum calc_bound bound;		/* memory if t_memory_s >= t_compute_s */
+	double t_dense_s;		/* roofline of the shared/dense weights */
+	double t_experts_s;		/* roofline of the routed experts; 0 dense */
+	double t_weights_s;		/* t_dense_s + t_experts_s */
+	double t_attention_s;		/* roofline of KV reads and attention FLOPs */
+	double t_memory_s;		/* seed picture: (moved/N + kv_bytes_per_chip) / BW */
+	double t_compute_s;		/* seed picture: flops_step / (N * F) */
+	double t_comm_s;		/* layers * 2 * allreduce(B * d_model * bytes_act, N) */
+	double t_step_s;		/* t_weights_s + t_attention_s + t_comm_s */
+	double t_step_overlap_s;	/* max(t_weights_s + t_attention_s, t_comm_s) */
+	enum calc_bound bound;		/* what most of the step's time waits on */
 	double tokens_per_s_per_user;	/* 1 / t_step_s */
 	double tokens_per_s_total;	/* B / t_step_s */
-	double ridge_flops_per_byte;	/* flops[c]*mfu / (bw*mbu) */
-	double critical_batch;		/* ridge * bytes(w) / 2 * total/active */
-	double critical_batch_with_kv;	/* at L; null when never compute-bound */
-	double kv_crossover_context;	/* weight_bytes_moved(B) / (B * kv_bytes_per_token) */
-	int fits;			/* weight_bytes <= N * hbm_bytes */
-	double max_batch_in_memory;	/* floor((N*hbm - weights)/(L*kvpt)); 0 if no fit; null if L==0 */
-	double t_prefill_s;		/* for P prompt tokens, see calc_t_prefill_s() */
-	double prefill_s_per_token;	/* t_prefill_s / P */
+	double ridge_flops_per_byte;	/* F / BW */
+	double critical_batch;		/* smallest B with every weight part compute-bound */
+	double kv_crossover_context;	/* L: per-chip KV traffic = weight traffic */
+	int fits;			/* weight_bytes (+ draft's) <= N * hbm_bytes */
+	double max_batch_in_memory;	/* per chip; 0 if no fit; null if L == 0 */
+	double t_prefill_s;		/* t_prefill_pass_s(P, P) */
+	double prefill_s_per_token;	/* t_prefill_pass_s(T', P) / T', T' = max(P, T) */
 	double usd_per_s;		/* N * usd_per_hour / 3600; null without price */
 	double usd_per_mtok_output;	/* usd_per_s * t_step_s / B * 1e6 */
 	double usd_per_mtok_input;	/* usd_per_s * prefill_s_per_token * 1e6 */
 	double output_input_cost_ratio;	/* price-free: (t_step_s/B) / prefill_s_per_token */
-	double implied_batch;		/* B where the ratio equals price_ratio; null if none given or no such B */
+	double implied_batch;		/* least B >= 1, ratio(B) <= price_ratio; or null */
+	double t_draft_s;		/* K * t_step_s(draft); null without a draft */
+	double t_verify_s;		/* target step over B*(K+1) rows */
+	double spec_tokens_per_step;	/* (1 - a^(K+1)) / (1 - a) */
+	double t_spec_step_s;		/* t_draft_s + t_verify_s */
+	double spec_tokens_per_s_per_user; /* spec_tokens_per_step / t_spec_step_s */
+	double spec_speedup;		/* spec_tokens_per_s_per_user / tokens_per_s_user */
+	double usd_per_mtok_output_spec; /* usd_per_s * t_spec_step_s / (B * tokens) * 1e6 */
 };
 
 /* Computes every quantity.  The scenario must pass calc_check(). */
@@ -152,7 +201,7 @@ int calc_is_null(double v);
 
 /* P_expert = (total - active) / (E - k); 0 for dense. */
 double calc_params_per_expert(const struct calc_model *m);
-/* P_shared = active - k * P_expert; == params_active for dense. */
+/* P_shared = active - k * P_expert; == params_total for dense. */
 double calc_params_shared(const struct calc_model *m);
 /* The calc_result fields of the same names (formulas there): weights,
  * experts and KV at a batch or context other than the scenario's. */
@@ -161,32 +210,48 @@ double calc_weight_bytes(const struct calc_model *m, enum calc_prec w);
 double calc_experts_touched(const struct calc_model *m, double batch);
 double calc_weight_bytes_moved(const struct calc_model *m, enum calc_prec w, double batch);
 double calc_kv_bytes_per_token(const struct calc_model *m, enum calc_prec kv);
+/* Bytes one token occupies in one layer's cache (CALC.md). */
+double calc_kv_bytes_per_token_layer(const struct calc_model *m, enum calc_prec kv);
+/* Token-layers of cache one sequence of context L holds:
+ * full_layers * L + (layers - full_layers) * min(L, W); layers * L without W. */
+double calc_kv_tokens_held(const struct calc_model *m, double context);
+/* kv_bytes_per_token_layer * kv_tokens_held(L). */
+double calc_kv_bytes_per_sequence(const struct calc_model *m, enum calc_prec kv, double context);
+/* min(N, kv_heads) for mha/gqa/mqa; 1 for MLA. */
+double calc_kv_split(const struct calc_model *m, double chips);
+/* c_decode * kv_tokens_held(L): attention FLOPs of one new token at context L. */
 double calc_attention_flops_per_token(const struct calc_model *m, double context);
-/* Two ring all-reduces per layer over `tokens` rows of d_model values. */
+/* (query, key) pairs of one causal prompt of P tokens, summed over layers. */
+double calc_prefill_pairs(const struct calc_model *m, double prompt);
+/* Seconds of one all-reduce of `bytes` per chip over the scenario's chips
+ * (CALC.md: one-shot inside a domain, tree + ring between domains). */
+double calc_allreduce_s(const struct calc_scenario *s, double bytes);
+/* layers * 2 * allreduce_s(tokens * d_model * bytes_act, N); 0 at N = 1. */
 double calc_t_comm_s(const struct calc_scenario *s, double tokens);
-/* t_prefill_s(P) of CALC.md. */
+/* t_prefill_pass_s(T, P) of CALC.md: a pass of `tokens` made of prompts of
+ * `prompt` tokens each. */
+double calc_t_prefill_pass_s(const struct calc_scenario *s, double tokens, double prompt);
+/* t_prefill_pass_s(P, P): one prompt alone. */
 double calc_t_prefill_s(const struct calc_scenario *s, double prompt);
 /* Per-token cost ratio (t_step_s / B) / prefill_s_per_token at batch B,
  * all else from s. */
 double calc_output_input_ratio_at(const struct calc_scenario *s, double batch);
-/* The smallest real B >= 1 at which calc_output_input_ratio_at() == ratio
- * (bisection; the ratio falls monotonically with B until compute-bound).
- * NaN when no B in [1, 1e7] reaches it.
+/* The smallest real B >= 1 with calc_output_input_ratio_at() <= ratio
+ * (bisection); NaN when ratio(1) < ratio or ratio(1e7) > ratio.
  *
  * Why bisection is sound: prefill does not depend on B, and t_step_s / B
- * never rises with B.  Per sequence, memory time is
- * weight_bytes_moved(B)/B + L*kv_bytes_per_token (weight_bytes_moved is
- * constant when dense and concave with a positive value at B = 0 for MoE,
- * so divided by B it falls); compute time per sequence is constant; comm
- * time per sequence is latency/B plus a constant.  So the ratio falls
- * strictly while memory-bound and is flat once compute-bound: a price ratio
- * below that plateau is never reached (NaN), and one equal to it returns
- * the B where the plateau begins.  Result to ~1e-13 relative (~50 ratio
- * evaluations, no allocation). */
+ * never rises with B: every part is max(a, b*B) (a >= 0), or for the
+ * experts max(c * touched(B), b*B) with touched(B)/B falling, or for the
+ * attention exactly proportional to B; divided by B each falls or stays
+ * flat.  Communication is latency plus bytes proportional to B.  Result to
+ * ~1e-13 relative (~50 ratio evaluations, no allocation). */
 double calc_implied_batch(const struct calc_scenario *s, double ratio);
 /* Expected tokens per weight pass with speculative decoding: k drafted
  * tokens, acceptance rate a: (1 - a^(k+1)) / (1 - a); k + 1 when a == 1. */
 double calc_spec_tokens_per_pass(double k, double a);
+/* The critical batch of CALC.md at achieved ridge `ridge` (FLOP/byte):
+ * max(B_dense, B_experts); B_experts by bisection (0 when no positive root). */
+double calc_critical_batch(const struct calc_model *m, enum calc_prec w, double ridge);
 
 /* ---- The quantity table: names, units, and accessors ----
  * One row per calc_result field, in JSON key order.  Used by the JSON/CSV
@@ -196,7 +261,7 @@ enum calc_unit {
 	CALC_U_BYTES, CALC_U_BYTES_PER_TOKEN, CALC_U_FLOP, CALC_U_FLOP_PER_TOKEN,
 	CALC_U_S, CALC_U_S_PER_TOKEN, CALC_U_TOKENS_PER_S, CALC_U_FLOP_PER_BYTE,
 	CALC_U_SEQUENCES, CALC_U_TOKENS, CALC_U_EXPERTS, CALC_U_USD_PER_S,
-	CALC_U_USD_PER_MTOK, CALC_U_RATIO, CALC_U_BOOL, CALC_U_ENUM
+	CALC_U_USD_PER_MTOK, CALC_U_RATIO, CALC_U_BOOL, CALC_U_ENUM, CALC_U_CHIPS
 };
 
 struct calc_quantity {
@@ -210,12 +275,12 @@ struct calc_quantity {
 const struct calc_quantity *calc_quantities(size_t *n);
 /* The unit's short label: "bytes", "bytes/token", "FLOP", "FLOP/token",
  * "s", "s/token", "tokens/s", "FLOP/byte", "sequences", "tokens",
- * "experts", "USD/s", "USD/Mtok", "ratio", "bool", "enum" (static). */
+ * "experts", "USD/s", "USD/Mtok", "ratio", "bool", "enum", "chips" (static). */
 const char *calc_unit_name(enum calc_unit u);
 /* Looks a quantity up by name; NULL when unknown. */
 const struct calc_quantity *calc_quantity_find(const char *name);
-/* The numeric value of a quantity in r (bound: 0 memory / 1 compute;
- * fits: 0/1). */
+/* The numeric value of a quantity in r (bound: 0 memory / 1 compute /
+ * 2 communication; fits: 0/1). */
 double calc_result_get(const struct calc_result *r, const struct calc_quantity *q);
 
 #endif

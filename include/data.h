@@ -28,7 +28,8 @@ enum data_hw_field {
 	DATA_HW_ID, DATA_HW_NAME, DATA_HW_VENDOR, DATA_HW_MEMORY_TYPE,
 	DATA_HW_HBM_GB, DATA_HW_HBM_TB_PER_S, DATA_HW_TFLOPS,
 	DATA_HW_LINK_GB_PER_S, DATA_HW_USD_PER_HOUR, DATA_HW_PRICE_DATE,
-	DATA_HW_TDP_W, DATA_HW_SOURCE,
+	DATA_HW_TDP_W, DATA_HW_SOURCE, DATA_HW_MEMORY, DATA_HW_SCALE_UP_CHIPS,
+	DATA_HW_SCALE_UP_TOPOLOGY, DATA_HW_SCALE_OUT_GB_PER_S,
 	DATA_HW__NFIELDS
 };
 
@@ -50,7 +51,7 @@ enum data_model_field {
 	DATA_M_ID, DATA_M_NAME, DATA_M_PARAMS_B, DATA_M_ACTIVE_PARAMS_B,
 	DATA_M_LAYERS, DATA_M_D_MODEL, DATA_M_HEADS, DATA_M_KV_HEADS,
 	DATA_M_HEAD_DIM, DATA_M_ATTENTION, DATA_M_MLA, DATA_M_EXPERTS,
-	DATA_M_MAX_CONTEXT, DATA_M_SOURCE,
+	DATA_M_MAX_CONTEXT, DATA_M_SOURCE, DATA_M_WINDOW,
 	DATA_M__NFIELDS
 };
 
@@ -139,9 +140,15 @@ char *data_known_list(const struct data_set *set, enum data_kind kind);
  *     mbu: 0.8
  *     mfu: 0.5
  *     link_latency_us: 5
+ *     scale_out_latency_us: 5
+ *     prefill_tokens: 8192
  *     price_ratio: 4
+ *     draft: llama-3.1-8b   # speculative decoding: all three together
+ *     draft_tokens: 4
+ *     acceptance: 0.7
  *     override:             # any of: hbm_gb hbm_tb_per_s link_gb_per_s
- *       hbm_tb_per_s: 3.0   #   usd_per_hour tflops_bf16 tflops_fp8 params_b
+ *       hbm_tb_per_s: 3.0   #   scale_up_chips scale_out_gb_per_s
+ *                           #   usd_per_hour tflops_bf16 tflops_fp8 params_b
  *       params_b: 700       #   active_params_b bandwidth_scale (multiplies hbm_tb_per_s)
  */
 struct data_scenario {

@@ -13,8 +13,14 @@
  *    a whole node);
  *  - a capacity that is an exact GiB figure written in GB (85.9 for
  *    80 GiB, 68.7 for 64 GiB): GB written where GiB was meant;
+ *  - a scale-up link figure that is a vendor's two-way total (the field is
+ *    one direction): equal to the generation's total (A100 600, H100/H200
+ *    900, B200/GB200 1800, MI300X/MI325X 896, TPU v5e 400, v5p 1200, v6e
+ *    800) or, for other chips, to one of 600, 900, 1800, 3600, 896;
  *  - a price without a date (hardware usd_per_hour without price_date, an
  *    API price without date);
+ *  - a model whose window makes every layer windowed (full_layers 0): the
+ *    cache would stop growing, which no real model does;
  *  - a model whose params_b disagrees by more than 10% with the count its
  *    shape gives (attention from layers, d_model, heads, kv_heads and
  *    head_dim; a gated FFN of 3 x d_model x d_ff per layer and expert;

@@ -20,6 +20,33 @@ golden cli/calc-70b-text.txt \
 golden cli/calc-tpu-nofp8.txt \
 	$IB calc --model llama-3.1-8b --hardware tpu-v5e --compute fp8
 
+# Version 2 (CALC.md): the issue's "done when" commands, the parts, the
+# all-reduce across domains, speculation with the draft's steps, refusals.
+golden cli/calc-70b-fp8-8xh100-b1.json \
+	$IB calc --model llama-3.1-70b --hardware h100-sxm --chips 8 --weights fp8 --batch 1 \
+	--format json
+golden cli/calc-70b-fp8-64xh100-b1.txt \
+	$IB calc --model llama-3.1-70b --hardware h100-sxm --chips 64 --weights fp8 --batch 1
+golden cli/calc-deepseek-h100-bf16.json \
+	$IB calc --model deepseek-v3 --hardware h100-sxm --weights bf16 --format json
+golden cli/calc-gemma-windowed-ctx32k.json \
+	$IB calc --model gemma-3-27b --hardware h100-sxm --batch 8 --context 32768 --format json
+golden cli/calc-70b-spec-8b.txt \
+	$IB calc --model llama-3.1-70b --hardware h100-sxm --chips 8 --weights fp8 \
+	--draft llama-3.1-8b --draft-tokens 4 --acceptance 0.8 --scale-out-latency 1e-5 \
+	--link-latency 8e-6 --prefill-tokens 4096
+golden cli/calc-70b-spec-8b-a1.json \
+	$IB calc --model llama-3.1-70b --hardware h100-sxm --chips 8 --weights fp8 \
+	--draft llama-3.1-8b --draft-tokens 4 --acceptance 1 --format json
+golden cli/calc-refuse-domain.txt \
+	$IB calc --model llama-3.1-8b --hardware h100-sxm --chips 12
+golden cli/calc-refuse-scale-out.txt \
+	$IB calc --model llama-3.1-70b --hardware h100-pcie --chips 4
+golden cli/calc-refuse-heads.txt \
+	$IB calc --model gemma-3-27b --hardware h100-sxm --chips 3
+golden cli/calc-draft-alone.txt \
+	$IB calc --model llama-3.1-70b --hardware h100-sxm --draft llama-3.1-8b
+
 # Errors: unknown ids list the known ones (exit 1); usage errors exit 2.
 golden cli/calc-unknown-hardware.txt $IB calc --model llama-3.1-70b --hardware h100
 golden cli/calc-unknown-model.txt $IB calc --model llama-70b --hardware h100-sxm
@@ -46,16 +73,39 @@ expect_status 1 $IB check --data tests/fixtures/cli/baddata
 # hand-worked ones (70B fp8 on one H100 at B=64: 70.6e9 B / 3.35e12 B/s).
 json=$($IB calc --model llama-3.1-70b --hardware h100-sxm --weights fp8 --batch 64 --format json)
 missing=
-for k in model hardware chips batch context weights kv compute mbu mfu weight_bytes \
-	experts_touched weight_bytes_moved kv_bytes_per_token kv_bytes_moved flops_step \
-	attention_flops_per_token t_memory_s t_compute_s t_comm_s t_step_s t_step_overlap_s bound \
+# CALC.md v2's list, inputs first; critical_batch_with_kv is gone.
+for k in model hardware chips batch context prompt weights kv compute mbu mfu \
+	link_latency_s scale_out_latency_s prefill_tokens_per_pass draft draft_tokens acceptance \
+	weight_bytes experts_touched weight_bytes_moved kv_bytes_per_token kv_bytes_per_sequence \
+	kv_bytes_moved kv_split kv_bytes_per_chip attention_flops_per_token \
+	attention_flops_per_byte flops_step t_dense_s t_experts_s t_weights_s t_attention_s \
+	t_memory_s t_compute_s t_comm_s t_step_s t_step_overlap_s bound \
 	tokens_per_s_per_user tokens_per_s_total ridge_flops_per_byte critical_batch \
-	critical_batch_with_kv kv_crossover_context fits max_batch_in_memory t_prefill_s \
+	kv_crossover_context fits max_batch_in_memory t_prefill_s \
 	prefill_s_per_token usd_per_s usd_per_mtok_output usd_per_mtok_input \
-	output_input_cost_ratio implied_batch; do
+	output_input_cost_ratio implied_batch t_draft_s t_verify_s spec_tokens_per_step \
+	t_spec_step_s spec_tokens_per_s_per_user spec_speedup usd_per_mtok_output_spec; do
 	grep -q "^  \"$k\": " <<<"$json" || missing="$missing $k"
 done
 if [ -z "$missing" ]; then ok; else fail "calc json lacks keys:$missing"; fi
+if grep -q '"critical_batch_with_kv"' <<<"$json"; then fail "critical_batch_with_kv is still printed"
+else ok; fi
+
+# The issue's "done when": 64 H100s are slower per user than 8 and wait on
+# communication; DeepSeek-V3's critical batch is 9,447 within 0.5%.
+j8=$($IB calc --model llama-3.1-70b --hardware h100-sxm --chips 8 --weights fp8 --batch 1 --format json)
+j64=$($IB calc --model llama-3.1-70b --hardware h100-sxm --chips 64 --weights fp8 --batch 1 \
+	--format json)
+u8=$(sed -n 's/^  "tokens_per_s_per_user": \(.*\),$/\1/p' <<<"$j8")
+u64=$(sed -n 's/^  "tokens_per_s_per_user": \(.*\),$/\1/p' <<<"$j64")
+if awk -v a="$u64" -v b="$u8" 'BEGIN { exit !(a < b) }'; then ok
+else fail "64 chips ($u64 tokens/s) not slower per user than 8 ($u8)"; fi
+if grep -q '^  "bound": "communication",$' <<<"$j64"; then ok
+else fail "64 chips: the step is not bound by communication"; fi
+cb=$($IB calc --model deepseek-v3 --hardware h100-sxm --weights bf16 --format json |
+	sed -n 's/^  "critical_batch": \(.*\),$/\1/p')
+if awk -v c="$cb" 'BEGIN { d = c / 9447 - 1; exit !(d < 0.005 && d > -0.005) }'; then ok
+else fail "deepseek-v3 critical_batch $cb is not within 0.5% of 9,447"; fi
 if grep -q '"t_step_s": 0.02107462686567164,' <<<"$json" &&
    grep -q '"bound": "memory",' <<<"$json"; then ok
 else fail "calc json: t_step_s/bound not the hand-worked 21.0746 ms, memory"; fi

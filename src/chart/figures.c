@@ -287,7 +287,7 @@ S_step_time(const struct data_set *set, const struct data_scenario *base, struct
 
 	(void)set;
 	calc_run(b, &r);
-	bc = !calc_is_null(r.critical_batch_with_kv) ? r.critical_batch_with_kv : NAN;
+	bc = r.critical_batch;
 	hi = pow(2, ceil(log2(fmax(4 * (isnan(bc) ? r.critical_batch : bc), 256))));
 	if (hi > 16384)
 		hi = 16384;
@@ -829,7 +829,8 @@ S_scale_out(const struct data_set *set, const struct data_scenario *base, struct
 	    "at 64 chips.", S_b(a3, b->batch), S_f(a1, best, CHART_FMT_PLAIN, NULL),
 	    S_f(a2, bestn, CHART_FMT_PLAIN, NULL), S_f(a4, without[6], CHART_FMT_COUNT, NULL));
 	S_caption(f, base, "Per-user speed as one model is split over 1 to 64 chips: every layer "
-	    "adds two all-reduces, whose latency becomes the wall.", alt);
+	    "adds two all-reduces, and beyond one scale-up domain they cross the slower network "
+	    "between boxes, so the speed turns down.", alt);
 	free(alt);
 	return 0;
 }
@@ -1097,7 +1098,7 @@ S_theory(const struct data_set *set, const struct data_scenario *base, struct ch
 			free(rows);
 			return -1;
 		}
-		k = rows[i].bound == CALC_BOUND_COMPUTE;
+		k = rows[i].bound != CALC_BOUND_MEMORY;
 		x[k][cnt[k]] = p;
 		y[k][cnt[k]] = m;
 		cnt[k]++;
@@ -1138,12 +1139,13 @@ S_theory(const struct data_set *set, const struct data_scenario *base, struct ch
 		if (cnt[k] > 0)
 			chart_fig_series(f, CHART_SERIES_SCATTER, k == 0 ?
 			    "Memory-bound prediction: a share of the bandwidth" :
-			    "Compute-bound prediction: a share of the FLOP/s", k == 0 ? 0 : 1, x[k], y[k], cnt[k]);
+			    "Compute- or communication-bound prediction", k == 0 ? 0 : 1,
+			    x[k], y[k], cnt[k]);
 	}
 	/* By index: adding a series moves the others. */
 	memset(cnt, 0, sizeof(cnt));
 	for (i = 0; i < n; i++) {
-		k = rows[i].bound == CALC_BOUND_COMPUTE;
+		k = rows[i].bound != CALC_BOUND_MEMORY;
 		S_meas_label(&rows[i], lab, sizeof(lab));
 		chart_series_point_label(&f->series[si[k]], cnt[k]++, lab);
 	}

@@ -22,7 +22,9 @@ enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
 
 struct calc_opts {
 	const char *model, *hardware, *data, *weights, *kv, *compute;
+	const char *draft;
 	double chips, batch, context, prompt, mbu, mfu, link_latency_s, price_ratio;
+	double scale_out_latency_s, prefill_tokens, draft_tokens, acceptance;
 	enum fmt fmt;
 };
 
@@ -39,7 +41,7 @@ S_num(const char *opt, const char *arg, double lo, int lo_open, double hi,
 	v = strtod(arg, &end);
 	if (end == arg || *end != '\0' || errno == ERANGE || !isfinite(v) ||
 	    (lo_open ? v <= lo : v < lo) || v > hi) {
-		fprintf(stderr, "inferbook: error: --%s: bad value '%s' (expected %s)\n",
+		diag_error(NULL, "--%s: bad value '%s' (expected %s)",
 		    opt, arg, want);
 		return -1;
 	}
@@ -53,7 +55,7 @@ S_whole(const char *opt, const char *arg, double *out)
 	if (S_num(opt, arg, 1, 0, 1e9, "a whole number from 1 to 1e9", out) != 0)
 		return -1;
 	if (*out != floor(*out)) {
-		fprintf(stderr, "inferbook: error: --%s: bad value '%s' (expected a whole number)\n",
+		diag_error(NULL, "--%s: bad value '%s' (expected a whole number)",
 		    opt, arg);
 		return -1;
 	}
@@ -65,8 +67,8 @@ S_prec(const char *opt, const char *arg, enum calc_prec *p)
 {
 	if (calc_prec_parse(arg, p) == 0)
 		return 0;
-	fprintf(stderr, "inferbook: error: --%s: unknown precision '%s' "
-	    "(fp32, bf16, fp16, fp8, int8, fp4, int4)\n", opt, arg);
+	diag_error(NULL, "--%s: unknown precision '%s' "
+	    "(fp32, bf16, fp16, fp8, int8, fp4, int4)", opt, arg);
 	return -1;
 }
 
@@ -123,7 +125,7 @@ S_value(struct buf *b, int csv, const char *str, double num)
 
 /* The scenario as run, echoed before the quantities: names and order are
  * the fixed interface of CALC.md. */
-#define S_NSETTINGS 13
+#define S_NSETTINGS 18
 struct S_setting {
 	const char *name;
 	const char *str;		/* a string setting; NULL: num */
@@ -134,6 +136,7 @@ static void
 S_settings(const struct calc_opts *o, const struct calc_scenario *s,
     struct S_setting out[S_NSETTINGS])
 {
+	int spec = s->draft != NULL;
 	const struct S_setting v[S_NSETTINGS] = {
 		{ "model", o->model, 0 },
 		{ "hardware", o->hardware, 0 },
@@ -147,7 +150,13 @@ S_settings(const struct calc_opts *o, const struct calc_scenario *s,
 		{ "mbu", NULL, s->mbu },
 		{ "mfu", NULL, s->mfu },
 		{ "link_latency_s", NULL, s->link_latency_s },
+		{ "scale_out_latency_s", NULL, s->scale_out_latency_s },
+		{ "prefill_tokens_per_pass", NULL, s->prefill_tokens_per_pass },
 		{ "price_ratio", NULL, s->price_ratio },
+		/* No draft: null (a NULL string with a NaN number). */
+		{ "draft", spec ? o->draft : NULL, NAN },
+		{ "draft_tokens", NULL, spec ? s->draft_tokens : NAN },
+		{ "acceptance", NULL, spec ? s->acceptance : NAN },
 	};
 
 	memcpy(out, v, sizeof(v));
@@ -257,10 +266,21 @@ S_row_si(struct buf *b, const char *label, double v, const char *unit, const cha
 	S_row(b, label, text, note);
 }
 
+/* A part's time with the regime it is in, e.g. "memory-bound". */
+static const char *
+S_regime(double t_mem, double t_cmp)
+{
+	return t_mem >= t_cmp ? "memory-bound" : "compute-bound";
+}
+
 static void
 S_write_text(struct buf *b, const struct data_hw *hw, const struct data_model *m,
-    const struct calc_scenario *s, const struct calc_result *r)
+    const struct data_model *dm, const struct calc_scenario *s, const struct calc_result *r)
 {
+	const struct calc_model *cm = s->model;
+	double n = s->chips, bw = s->hw->hbm_bytes_per_s * s->mbu;
+	double fl = s->hw->flops_per_s[s->c] * s->mfu, shared = calc_params_shared(cm);
+	double bytes_w = calc_prec_bytes(s->w);
 	char v[64], note[160];
 
 	buf_printf(b, "%s on %g x %s\n", m->name, s->chips, hw->name);
@@ -273,25 +293,35 @@ S_write_text(struct buf *b, const struct data_hw *hw, const struct data_model *m
 	    r->fits ? NULL : "does not fit in memory");
 	if (!calc_is_null(r->experts_touched))
 		snprintf(note, sizeof(note), "%.1f of %g experts touched",
-		    r->experts_touched, s->model->experts_total);
+		    r->experts_touched, cm->experts_total);
 	S_row_si(b, "weights moved", r->weight_bytes_moved, "B",
 	    calc_is_null(r->experts_touched) ? NULL : note);
 	S_row_si(b, "KV cache per token", r->kv_bytes_per_token, "B", NULL);
+	S_row_si(b, "KV cache per sequence", r->kv_bytes_per_sequence, "B", NULL);
 	S_row_si(b, "KV cache moved", r->kv_bytes_moved, "B", NULL);
+	snprintf(v, sizeof(v), "%g %s", r->kv_split, r->kv_split == 1 ? "way" : "ways");
+	S_row(b, "KV cache split", v, r->kv_split < n ? "copied on the other chips" : NULL);
+	S_row_si(b, "KV cache read per chip", r->kv_bytes_per_chip, "B", NULL);
 	S_row_si(b, "work (FLOPs)", r->flops_step, "FLOP", NULL);
 
-	buf_puts(b, "\nTime per decode step\n");
-	S_row_si(b, "moving (memory)", r->t_memory_s, "s", NULL);
-	S_row_si(b, "computing", r->t_compute_s, "s", NULL);
+	buf_puts(b, "\nTime per decode step (each part on its own roofline)\n");
+	S_row_si(b, "dense weights", r->t_dense_s, "s",
+	    S_regime(shared * bytes_w / (n * bw), 2 * shared * s->batch / (n * fl)));
+	if (cm->experts_total > 0) {
+		double pe = calc_params_per_expert(cm);
+		S_row_si(b, "routed experts", r->t_experts_s, "s",
+		    S_regime(r->experts_touched * pe * bytes_w / (n * bw),
+		    2 * cm->experts_active * pe * s->batch / (n * fl)));
+	}
+	S_row_si(b, "attention", r->t_attention_s, "s",
+	    S_regime(r->kv_bytes_per_chip / bw,
+	    s->batch * r->attention_flops_per_token / (n * fl)));
 	S_row_si(b, "communication", r->t_comm_s, "s", NULL);
-	if (r->bound == CALC_BOUND_MEMORY)
-		snprintf(note, sizeof(note), "memory-bound: moving takes %.3gx as long as computing",
-		    r->t_compute_s > 0 ? r->t_memory_s / r->t_compute_s : INFINITY);
-	else
-		snprintf(note, sizeof(note), "compute-bound: computing takes %.3gx as long as moving",
-		    r->t_memory_s > 0 ? r->t_compute_s / r->t_memory_s : INFINITY);
+	snprintf(note, sizeof(note), "bound by %s", calc_bound_name(r->bound));
 	S_row_si(b, "step", r->t_step_s, "s", note);
 	S_row_si(b, "step, communication overlapped", r->t_step_overlap_s, "s", NULL);
+	S_row_si(b, "one picture: moving (memory)", r->t_memory_s, "s", NULL);
+	S_row_si(b, "one picture: computing", r->t_compute_s, "s", NULL);
 	snprintf(v, sizeof(v), "%.4g tokens/s", r->tokens_per_s_per_user);
 	S_row(b, "speed per user", v, NULL);
 	snprintf(v, sizeof(v), "%.4g tokens/s", r->tokens_per_s_total);
@@ -300,15 +330,14 @@ S_write_text(struct buf *b, const struct data_hw *hw, const struct data_model *m
 	buf_puts(b, "\nBalance\n");
 	snprintf(v, sizeof(v), "%.4g FLOP/B", r->ridge_flops_per_byte);
 	S_row(b, "ridge point", v, NULL);
+	snprintf(v, sizeof(v), "%.4g FLOP/B", r->attention_flops_per_byte);
+	S_row(b, "attention intensity", v, NULL);
 	snprintf(v, sizeof(v), "%.4g", r->critical_batch);
-	S_row(b, "critical batch (weights only)", v, NULL);
-	if (calc_is_null(r->critical_batch_with_kv))
-		snprintf(v, sizeof(v), "none");
+	S_row(b, "critical batch (weights)", v, NULL);
+	if (calc_is_null(r->kv_crossover_context))
+		snprintf(v, sizeof(v), "never");
 	else
-		snprintf(v, sizeof(v), "%.4g", r->critical_batch_with_kv);
-	S_row(b, "critical batch at this context", v,
-	    calc_is_null(r->critical_batch_with_kv) ? "never compute-bound" : NULL);
-	snprintf(v, sizeof(v), "%.4g tokens", r->kv_crossover_context);
+		snprintf(v, sizeof(v), "%.4g tokens", r->kv_crossover_context);
 	S_row(b, "KV passes weights at context", v, NULL);
 	if (calc_is_null(r->max_batch_in_memory))
 		snprintf(v, sizeof(v), "n/a");
@@ -317,9 +346,24 @@ S_write_text(struct buf *b, const struct data_hw *hw, const struct data_model *m
 	S_row(b, "largest batch that fits", v, s->context == 0 ? "needs --context" : NULL);
 
 	buf_puts(b, "\nPrompt (prefill)\n");
-	snprintf(note, sizeof(note), "for %g prompt tokens", s->prompt);
-	S_row_si(b, "prefill time", r->t_prefill_s, "s", note);
-	S_row_si(b, "prefill per token", r->prefill_s_per_token, "s", NULL);
+	snprintf(note, sizeof(note), "one prompt of %g tokens alone", s->prompt);
+	S_row_si(b, "time to first token", r->t_prefill_s, "s", note);
+	snprintf(note, sizeof(note), "in passes of %g tokens",
+	    fmax(s->prompt, s->prefill_tokens_per_pass));
+	S_row_si(b, "prefill per token", r->prefill_s_per_token, "s", note);
+
+	if (dm != NULL) {
+		buf_printf(b, "\nSpeculative decoding (%s drafts %g tokens, acceptance %g)\n",
+		    dm->name, s->draft_tokens, s->acceptance);
+		S_row_si(b, "draft steps", r->t_draft_s, "s", NULL);
+		S_row_si(b, "verify step", r->t_verify_s, "s", NULL);
+		snprintf(v, sizeof(v), "%.4g", r->spec_tokens_per_step);
+		S_row(b, "tokens per step", v, NULL);
+		snprintf(v, sizeof(v), "%.4g tokens/s", r->spec_tokens_per_s_per_user);
+		S_row(b, "speed per user", v, NULL);
+		snprintf(v, sizeof(v), "%.3gx", r->spec_speedup);
+		S_row(b, "speed-up", v, NULL);
+	}
 
 	buf_puts(b, "\nCost\n");
 	if (calc_is_null(r->usd_per_s)) {
@@ -329,6 +373,10 @@ S_write_text(struct buf *b, const struct data_hw *hw, const struct data_model *m
 		S_row(b, "chips rented", v, NULL);
 		snprintf(v, sizeof(v), "$%.4g/Mtok", r->usd_per_mtok_output);
 		S_row(b, "output tokens", v, NULL);
+		if (dm != NULL) {
+			snprintf(v, sizeof(v), "$%.4g/Mtok", r->usd_per_mtok_output_spec);
+			S_row(b, "output tokens, speculative", v, NULL);
+		}
 		snprintf(v, sizeof(v), "$%.4g/Mtok", r->usd_per_mtok_input);
 		S_row(b, "input tokens", v, NULL);
 	}
@@ -348,7 +396,8 @@ int
 cli_calc(int argc, char *argv[])
 {
 	enum { O_MODEL = 256, O_HW, O_CHIPS, O_BATCH, O_CONTEXT, O_PROMPT, O_WEIGHTS,
-	    O_KV, O_COMPUTE, O_MBU, O_MFU, O_LAT, O_RATIO, O_DATA, O_FORMAT };
+	    O_KV, O_COMPUTE, O_MBU, O_MFU, O_LAT, O_SOLAT, O_PTOK, O_RATIO, O_DRAFT,
+	    O_DTOK, O_ACC, O_DATA, O_FORMAT };
 	static const struct option opts[] = {
 		{ "model", required_argument, NULL, O_MODEL },
 		{ "hardware", required_argument, NULL, O_HW },
@@ -362,19 +411,27 @@ cli_calc(int argc, char *argv[])
 		{ "mbu", required_argument, NULL, O_MBU },
 		{ "mfu", required_argument, NULL, O_MFU },
 		{ "link-latency", required_argument, NULL, O_LAT },
+		{ "scale-out-latency", required_argument, NULL, O_SOLAT },
+		{ "prefill-tokens", required_argument, NULL, O_PTOK },
 		{ "price-ratio", required_argument, NULL, O_RATIO },
+		{ "draft", required_argument, NULL, O_DRAFT },
+		{ "draft-tokens", required_argument, NULL, O_DTOK },
+		{ "acceptance", required_argument, NULL, O_ACC },
 		{ "data", required_argument, NULL, O_DATA },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char usage[] =
+	    "usage: inferbook calc --model ID --hardware ID [options]; see inferbook --help";
 	struct calc_opts o;
 	struct calc_scenario s;
 	struct calc_result r;
 	struct data_set set;
 	const struct data_hw *hw;
-	const struct data_model *m;
+	const struct data_model *m, *dm = NULL;
 	enum calc_prec w, kv, c;
 	const char *why;
+	char msg[256];
 	struct buf out;
 	int ch, bad = 0, rc = 1;
 
@@ -384,7 +441,10 @@ cli_calc(int argc, char *argv[])
 	o.prompt = 1024;
 	o.mbu = o.mfu = 1;
 	o.link_latency_s = 5e-6;
+	o.scale_out_latency_s = 5e-6;
+	o.prefill_tokens = 8192;
 	o.price_ratio = NAN;
+	o.draft_tokens = o.acceptance = NAN;
 	o.fmt = FMT_TEXT;
 	optind = 1;
 	opterr = 0;
@@ -402,32 +462,49 @@ cli_calc(int argc, char *argv[])
 		case O_MBU: bad |= S_num("mbu", optarg, 0, 1, 1, "a fraction in (0, 1]", &o.mbu); break;
 		case O_MFU: bad |= S_num("mfu", optarg, 0, 1, 1, "a fraction in (0, 1]", &o.mfu); break;
 		case O_LAT: bad |= S_num("link-latency", optarg, 0, 0, 1, "seconds in [0, 1]", &o.link_latency_s); break;
+		case O_SOLAT:
+			bad |= S_num("scale-out-latency", optarg, 0, 0, 1, "seconds in [0, 1]",
+			    &o.scale_out_latency_s);
+			break;
+		case O_PTOK: bad |= S_whole("prefill-tokens", optarg, &o.prefill_tokens); break;
 		case O_RATIO: bad |= S_num("price-ratio", optarg, 0, 1, 1e9, "a ratio > 0", &o.price_ratio); break;
+		case O_DRAFT: o.draft = optarg; break;
+		case O_DTOK: bad |= S_whole("draft-tokens", optarg, &o.draft_tokens); break;
+		case O_ACC:
+			bad |= S_num("acceptance", optarg, 0, 0, 1, "a fraction in [0, 1]",
+			    &o.acceptance);
+			break;
 		case O_DATA: o.data = optarg; break;
 		case O_FORMAT:
 			if (strcmp(optarg, "text") == 0) o.fmt = FMT_TEXT;
 			else if (strcmp(optarg, "json") == 0) o.fmt = FMT_JSON;
 			else if (strcmp(optarg, "csv") == 0) o.fmt = FMT_CSV;
 			else {
-				fprintf(stderr, "inferbook: error: --format: unknown format '%s' (text, json, csv)\n",
+				diag_error(NULL, "--format: unknown format '%s' (text, json, csv)",
 				    optarg);
 				return 2;
 			}
 			break;
 		default:
-			fprintf(stderr, "inferbook: error: calc: unknown or incomplete option '%s'\n"
-			    "usage: inferbook calc --model ID --hardware ID [options]; see inferbook --help\n",
-			    argv[optind - 1]);
+			diag_error(NULL, "calc: unknown or incomplete option '%s'\n%s",
+			    argv[optind - 1], usage);
 			return 2;
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "inferbook: error: calc: unexpected argument '%s'\n", argv[optind]);
+		diag_error(NULL, "calc: unexpected argument '%s'", argv[optind]);
 		return 2;
 	}
 	if (o.model == NULL || o.hardware == NULL) {
-		fprintf(stderr, "inferbook: error: calc: --model and --hardware are required\n"
-		    "usage: inferbook calc --model ID --hardware ID [options]; see inferbook --help\n");
+		diag_error(NULL, "calc: --model and --hardware are required\n%s", usage);
+		return 2;
+	}
+	/* A draft needs both of its settings, and they mean nothing without
+	 * one: a half-given speculation is a usage error, not a default. */
+	if ((o.draft != NULL) != !isnan(o.draft_tokens) ||
+	    (o.draft != NULL) != !isnan(o.acceptance)) {
+		diag_error(NULL, "calc: --draft, --draft-tokens and --acceptance go together\n%s",
+		    usage);
 		return 2;
 	}
 	if (bad)
@@ -440,12 +517,17 @@ cli_calc(int argc, char *argv[])
 	if (data_load(cli_default_dir(o.data, "data"), &set) != 0)
 		return 1;
 	if ((hw = data_find_hw(&set, o.hardware)) == NULL) {
-		fprintf(stderr, "inferbook: error: --hardware: unknown hardware '%s'\n", o.hardware);
+		diag_error(NULL, "--hardware: unknown hardware '%s'", o.hardware);
 		data_list_known(&set, DATA_KIND_HW);
 		goto out;
 	}
 	if ((m = data_find_model(&set, o.model)) == NULL) {
-		fprintf(stderr, "inferbook: error: --model: unknown model '%s'\n", o.model);
+		diag_error(NULL, "--model: unknown model '%s'", o.model);
+		data_list_known(&set, DATA_KIND_MODELS);
+		goto out;
+	}
+	if (o.draft != NULL && (dm = data_find_model(&set, o.draft)) == NULL) {
+		diag_error(NULL, "--draft: unknown model '%s'", o.draft);
 		data_list_known(&set, DATA_KIND_MODELS);
 		goto out;
 	}
@@ -466,9 +548,16 @@ cli_calc(int argc, char *argv[])
 	s.mbu = o.mbu;
 	s.mfu = o.mfu;
 	s.link_latency_s = o.link_latency_s;
+	s.scale_out_latency_s = o.scale_out_latency_s;
+	s.prefill_tokens_per_pass = o.prefill_tokens;
 	s.price_ratio = o.price_ratio;
-	if ((why = calc_check(&s)) != NULL) {
-		fprintf(stderr, "inferbook: error: %s on %s: %s\n", m->id, hw->id, why);
+	if (dm != NULL) {
+		s.draft = &dm->m;
+		s.draft_tokens = o.draft_tokens;
+		s.acceptance = o.acceptance;
+	}
+	if ((why = calc_check_msg(&s, msg, sizeof(msg))) != NULL) {
+		diag_error(NULL, "%s on %s: %s", m->id, hw->id, why);
 		goto out;
 	}
 	calc_run(&s, &r);
@@ -477,12 +566,16 @@ cli_calc(int argc, char *argv[])
 	switch (o.fmt) {
 	case FMT_JSON: S_write_json(&out, &o, &s, &r); break;
 	case FMT_CSV: S_write_csv(&out, &o, &s, &r); break;
-	case FMT_TEXT: S_write_text(&out, hw, m, &s, &r); break;
+	case FMT_TEXT: S_write_text(&out, hw, m, dm, &s, &r); break;
 	}
 	fwrite(out.data, 1, out.len, stdout);
 	buf_free(&out);
 	rc = fflush(stdout) == 0 ? 0 : 1;
 out:
 	data_free(&set);
+	/* The exit status is the worst level diag saw (a loader's warning
+	 * leaves 0, any error 1). */
+	if (rc == 0 && diag_worst() == DIAG_ERROR)
+		rc = 1;
 	return rc;
 }

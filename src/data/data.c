@@ -26,6 +26,9 @@ enum { S_PATH_HW, S_PATH_MODELS, S_PATH_PRICING };
 static const char *const S_mem_types[] = {
 	"hbm2e", "hbm3", "hbm3e", "gddr6", "gddr6x", "lpddr5", "lpddr5x", "sram", NULL
 };
+/* In the order of enum calc_memory and enum calc_topology. */
+static const char *const S_mem_kinds[] = { "hbm", "gddr", "sram", NULL };
+static const char *const S_topologies[] = { "switch", "mesh", "torus", NULL };
 
 /* ---- small helpers ---- */
 
@@ -149,7 +152,8 @@ S_check_dup_ids(const struct ynode *root, const void *entries, size_t size, size
 
 struct S_hw_in {
 	struct data_hw h;
-	double hbm_gb, hbm_tb_per_s, link_gb_per_s, usd_per_hour, tdp_w;
+	double hbm_gb, hbm_tb_per_s, link_gb_per_s, usd_per_hour, tdp_w, scale_out_gb_per_s;
+	long scale_up_chips;
 };
 
 #define HWF(key, type, member, req, field) \
@@ -163,7 +167,11 @@ static const struct yfield S_hw_fields[] = {
 	HWF("hbm_gb", YF_POSITIVE, hbm_gb, 1, DATA_HW_HBM_GB),
 	HWF("hbm_tb_per_s", YF_POSITIVE, hbm_tb_per_s, 1, DATA_HW_HBM_TB_PER_S),
 	HWF("tflops", YF_CUSTOM, h.hw, 1, DATA_HW_TFLOPS),
+	HWF("memory", YF_CUSTOM, h.hw, 0, DATA_HW_MEMORY),
 	HWF("link_gb_per_s", YF_NONNEG, link_gb_per_s, 0, DATA_HW_LINK_GB_PER_S),
+	HWF("scale_up_chips", YF_INT, scale_up_chips, 0, DATA_HW_SCALE_UP_CHIPS),
+	HWF("scale_up_topology", YF_CUSTOM, h.hw, 0, DATA_HW_SCALE_UP_TOPOLOGY),
+	HWF("scale_out_gb_per_s", YF_NONNEG, scale_out_gb_per_s, 0, DATA_HW_SCALE_OUT_GB_PER_S),
 	HWF("usd_per_hour", YF_POSITIVE, usd_per_hour, 0, DATA_HW_USD_PER_HOUR),
 	HWF("price_date", YF_DATE, h.price_date, 0, DATA_HW_PRICE_DATE),
 	HWF("tdp_w", YF_POSITIVE, tdp_w, 0, DATA_HW_TDP_W),
@@ -231,6 +239,18 @@ S_load_hw(const struct ynode *e, struct data_hw *out)
 		else
 			in.h.memory_type = xstrdup(v->value);
 	}
+	if ((v = ytree_get(e, "memory")) != NULL) {
+		if ((i = S_enum(v, "memory", S_mem_kinds)) == -1)
+			bad = 1;
+		else
+			in.h.hw.memory = (enum calc_memory)i;
+	}
+	if ((v = ytree_get(e, "scale_up_topology")) != NULL) {
+		if ((i = S_enum(v, "scale_up_topology", S_topologies)) == -1)
+			bad = 1;
+		else
+			in.h.hw.topology = (enum calc_topology)i;
+	}
 	if ((tfn = ytree_get(e, "tflops")) != NULL) {
 		if (ytree_map_fields(tfn, S_tflops_fields, &tf, "tflops") == -1)
 			bad = 1;
@@ -243,6 +263,17 @@ S_load_hw(const struct ynode *e, struct data_hw *out)
 		bad |= S_si(e, "hbm_gb", in.hbm_gb, 1e9, &hw->hbm_bytes) == -1;
 		bad |= S_si(e, "hbm_tb_per_s", in.hbm_tb_per_s, 1e12, &hw->hbm_bytes_per_s) == -1;
 		bad |= S_si(e, "link_gb_per_s", in.link_gb_per_s, 1e9, &hw->link_bytes_per_s) == -1;
+		bad |= S_si(e, "scale_out_gb_per_s", in.scale_out_gb_per_s, 1e9,
+		    &hw->scale_out_bytes_per_s) == -1;
+		/* A domain's size means something only with a link to join
+		 * it; without one every chip is its own domain. */
+		if (hw->link_bytes_per_s > 0 && in.h.fpos[DATA_HW_SCALE_UP_CHIPS].line == 0) {
+			diag_error(&in.h.fpos[DATA_HW_LINK_GB_PER_S], "link_gb_per_s needs "
+			    "scale_up_chips (the chips one scale-up domain joins, e.g. 8 for "
+			    "an HGX box)");
+			bad = 1;
+		}
+		hw->scale_up_chips = hw->link_bytes_per_s > 0 ? (double)in.scale_up_chips : 1;
 		for (i = 0; i < CALC_PREC__COUNT; i++)
 			if (tf.v[i] > 0 && S_si(tfn, S_tflops_fields[i].key, tf.v[i], 1e12,
 			    &hw->flops_per_s[i]) == -1)
@@ -284,6 +315,7 @@ static const struct yfield S_model_fields[] = {
 	MF("attention", YF_CUSTOM, d.m, 1, DATA_M_ATTENTION),
 	MF("mla", YF_CUSTOM, d.m, 0, DATA_M_MLA),
 	MF("experts", YF_CUSTOM, d.m, 0, DATA_M_EXPERTS),
+	MF("window", YF_CUSTOM, d.m, 0, DATA_M_WINDOW),
 	MF("max_context", YF_INT, max_context, 1, DATA_M_MAX_CONTEXT),
 	MF_NOPOS("d_ff", YF_INT, d_ff),
 	MF_NOPOS("vocab", YF_INT, vocab),
@@ -305,6 +337,18 @@ static const struct yfield S_mla_fields[] = {
 static const struct yfield S_experts_fields[] = {
 	{ "total", YF_INT, offsetof(struct S_pair_in, a), 1, YF_NOPOS },
 	{ "active", YF_INT, offsetof(struct S_pair_in, b), 1, YF_NOPOS },
+	{ NULL, YF_CUSTOM, 0, 0, YF_NOPOS }
+};
+
+/* window: { tokens, full_layers }; full_layers may be 0 (every layer
+ * windowed), which YF_INT refuses, so it is read as a number. */
+struct S_window_in {
+	long tokens;
+	double full_layers;
+};
+static const struct yfield S_window_fields[] = {
+	{ "tokens", YF_INT, offsetof(struct S_window_in, tokens), 1, YF_NOPOS },
+	{ "full_layers", YF_NONNEG, offsetof(struct S_window_in, full_layers), 1, YF_NOPOS },
 	{ NULL, YF_CUSTOM, 0, 0, YF_NOPOS }
 };
 
@@ -387,6 +431,7 @@ S_load_model(const struct ynode *e, struct data_model *out)
 {
 	struct S_model_in in;
 	struct S_pair_in mla = { 0, 0 }, ex = { 0, 0 };
+	struct S_window_in win = { 0, 0 };
 	const struct ynode *v;
 	struct calc_model *m;
 	int bad = 0, attn = -1;
@@ -406,6 +451,17 @@ S_load_model(const struct ynode *e, struct data_model *out)
 	if ((v = ytree_get(e, "experts")) != NULL &&
 	    ytree_map_fields(v, S_experts_fields, &ex, "experts") == -1)
 		bad = 1;
+	if ((v = ytree_get(e, "window")) != NULL) {
+		if (ytree_map_fields(v, S_window_fields, &win, "window") == -1)
+			bad = 1;
+		else if (win.full_layers != floor(win.full_layers) ||
+		    win.full_layers > (double)in.layers) {
+			diag_error(&ytree_get(v, "full_layers")->pos, "window: full_layers "
+			    "must be a whole number from 0 to layers (%ld), got %s", in.layers,
+			    S_text(v, "full_layers"));
+			bad = 1;
+		}
+	}
 	if (!bad && S_model_rules(e, &in, attn, &ex) == -1)
 		bad = 1;
 	if (!bad) {
@@ -423,6 +479,8 @@ S_load_model(const struct ynode *e, struct data_model *out)
 		m->rope_dim = (double)mla.b;
 		m->experts_total = (double)ex.a;
 		m->experts_active = (double)ex.b;
+		m->window_tokens = (double)win.tokens;
+		m->full_layers = win.tokens > 0 ? win.full_layers : m->layers;
 		m->max_context = (double)in.max_context;
 		in.d.d_ff = (double)in.d_ff;
 		in.d.vocab = (double)in.vocab;

@@ -368,7 +368,8 @@ evidence_table_markdown(const struct data_set *set, struct buf *out)
 		buf_puts(out, " | ");
 		S_value(out, m->metric, r->measured, 1);
 		buf_printf(out, " | %.0f%% | %s%s | ", 100 * r->achieved,
-		    r->bound == CALC_BOUND_MEMORY ? "memory bandwidth" : "arithmetic",
+		    r->bound == CALC_BOUND_MEMORY ? "memory bandwidth" :
+		    r->bound == CALC_BOUND_COMM ? "communication" : "arithmetic",
 		    r->prefill_counted ? " (prefill counted)" : "");
 		buf_md_text(out, m->notes);
 		buf_puts(out, " |\n");

@@ -201,7 +201,9 @@ static const struct S_mem S_mems[] = {
 	{ "gddr7", 0.3, 2.0, 8, 128 },
 	{ "lpddr5", 0.05, 1.1, 8, 512 },
 	{ "lpddr5x", 0.05, 1.2, 8, 512 },
-	{ "sram", 10, 2000, 0.01, 64 },
+	/* From one small die (Groq: 80 TB/s) to a whole wafer (Cerebras
+	 * WSE-3: 21 PB/s, 44 GB). */
+	{ "sram", 10, 30000, 0.01, 64 },
 };
 
 static unsigned
@@ -245,6 +247,45 @@ S_check_memory(const struct data_hw *h)
 	return n;
 }
 
+/* ---- scale-up links ---- */
+
+/* Vendors print link speeds as the two-way total; the schema wants one
+ * direction.  A figure equal to its generation's two-way total (or, for a
+ * chip not listed, to one of the NVLink / Infinity Fabric totals) was
+ * almost certainly copied from a datasheet without halving. */
+static const struct { const char *key; double two_way; } S_links[] = {
+	{ "a100", 600 }, { "gh200", 900 }, { "h100-pcie", 600 }, { "h100", 900 },
+	{ "h200", 900 }, { "gb200", 1800 }, { "b200", 1800 }, { "mi300", 896 },
+	{ "mi325", 896 }, { "v5e", 400 }, { "v5p", 1200 }, { "v6e", 800 },
+	{ "b300", 1800 }, { "mi355", 1075 }, { "tpu-v7", 1200 }, { "trainium2", 1280 },
+	{ "gaudi3", 1050 },
+};
+static const double S_two_way_totals[] = { 600, 900, 1800, 3600, 896 };
+
+static unsigned
+S_check_link(const struct data_hw *h)
+{
+	double gb = h->hw.link_bytes_per_s / 1e9, total = 0;
+	char id[128];
+	size_t i;
+
+	if (!(gb > 0))
+		return 0;
+	S_lower(h->id, id, sizeof(id));
+	for (i = 0; i < sizeof(S_links) / sizeof(S_links[0]) && total == 0; i++)
+		if (strstr(id, S_links[i].key) != NULL)
+			total = S_links[i].two_way;
+	if (total == 0)
+		for (i = 0; i < sizeof(S_two_way_totals) / sizeof(S_two_way_totals[0]); i++)
+			if (gb == S_two_way_totals[i])
+				total = gb;
+	if (total == 0 || gb != total)
+		return 0;
+	diag_warning(&h->fpos[DATA_HW_LINK_GB_PER_S], "%s: link_gb_per_s %g is a vendor's "
+	    "two-way total; the field is one direction (%g)", h->id, gb, gb / 2);
+	return 1;
+}
+
 /* ---- prices ---- */
 
 static unsigned
@@ -284,6 +325,15 @@ S_check_model(const struct data_model *dm)
 {
 	double est = sanity_params_from_shape(dm), p = dm->m.params_total, off;
 
+	/* A model whose every layer forgets past the window never pays for
+	 * long context: real ones keep a few full-attention layers. */
+	if (dm->m.window_tokens > 0 && dm->m.full_layers == 0) {
+		diag_warning(&dm->fpos[DATA_M_WINDOW], "%s: window has full_layers 0, so "
+		    "every layer is windowed and the KV cache stops growing at %g tokens; "
+		    "sliding-window models keep some full-attention layers (Gemma 3: "
+		    "10 of 62)", dm->id, dm->m.window_tokens);
+		return 1;
+	}
 	if (!(est > 0))
 		return 0;
 	off = (p - est) / est;
@@ -310,6 +360,7 @@ sanity_check(const struct data_set *set)
 		n += S_check_flops_ratios(h, g, &warned);
 		n += S_check_flops_peers(set, i, g, warned);
 		n += S_check_memory(h);
+		n += S_check_link(h);
 		n += S_check_hw_price(h);
 	}
 	for (i = 0; i < set->nmodels; i++)

@@ -19,8 +19,9 @@
  * table; those four are looked up by hand (no allocation to undo). */
 struct S_sc_in {
 	double batch, context, prompt, chips, mbu, mfu, link_latency_us, price_ratio;
+	double scale_out_latency_us, prefill_tokens, draft_tokens, acceptance;
 	struct srcpos batch_pos, context_pos, prompt_pos, chips_pos, mbu_pos, mfu_pos,
-	    lat_pos, ratio_pos;
+	    lat_pos, ratio_pos, solat_pos, ptok_pos, dtok_pos, acc_pos;
 };
 
 #define SF(key, type, member, req) \
@@ -42,6 +43,17 @@ static const struct yfield S_sc_fields[] = {
 	  offsetof(struct S_sc_in, lat_pos) },
 	{ "price_ratio", YF_POSITIVE, offsetof(struct S_sc_in, price_ratio), 0,
 	  offsetof(struct S_sc_in, ratio_pos) },
+	{ "scale_out_latency_us", YF_NONNEG, offsetof(struct S_sc_in, scale_out_latency_us), 0,
+	  offsetof(struct S_sc_in, solat_pos) },
+	{ "prefill_tokens", YF_CUSTOM, offsetof(struct S_sc_in, prefill_tokens), 0,
+	  offsetof(struct S_sc_in, ptok_pos) },
+	/* Speculative decoding: a draft model id, tokens it guesses per
+	 * step, and the chance each guess is accepted; all three together. */
+	{ "draft", YF_CUSTOM, 0, 0, YF_NOPOS },
+	{ "draft_tokens", YF_CUSTOM, offsetof(struct S_sc_in, draft_tokens), 0,
+	  offsetof(struct S_sc_in, dtok_pos) },
+	{ "acceptance", YF_NONNEG, offsetof(struct S_sc_in, acceptance), 0,
+	  offsetof(struct S_sc_in, acc_pos) },
 	{ "override", YF_CUSTOM, 0, 0, YF_NOPOS },
 	{ NULL, YF_CUSTOM, 0, 0, YF_NOPOS }
 };
@@ -49,7 +61,8 @@ static const struct yfield S_sc_fields[] = {
 
 enum {
 	S_OV_HBM_GB, S_OV_HBM_TB, S_OV_LINK, S_OV_USD, S_OV_BF16, S_OV_FP8,
-	S_OV_PARAMS, S_OV_ACTIVE, S_OV_BW_SCALE, S_OV__N
+	S_OV_PARAMS, S_OV_ACTIVE, S_OV_BW_SCALE, S_OV_SCALE_UP, S_OV_SCALE_OUT, S_OV_EXPERTS,
+	S_OV__N
 };
 struct S_ov_in {
 	double v[S_OV__N];
@@ -67,6 +80,11 @@ static const struct yfield S_ov_fields[] = {
 	OF("params_b", YF_POSITIVE, S_OV_PARAMS),
 	OF("active_params_b", YF_POSITIVE, S_OV_ACTIVE),
 	OF("bandwidth_scale", YF_POSITIVE, S_OV_BW_SCALE),
+	OF("scale_up_chips", YF_POSITIVE, S_OV_SCALE_UP),
+	OF("scale_out_gb_per_s", YF_NONNEG, S_OV_SCALE_OUT),
+	/* experts_total: 0 makes a mixture-of-experts model dense, keeping its
+	 * attention (a comparison model with the same KV cache). */
+	OF("experts_total", YF_NONNEG, S_OV_EXPERTS),
 	{ NULL, YF_CUSTOM, 0, 0, YF_NOPOS }
 };
 #undef OF
@@ -152,11 +170,21 @@ S_override(const struct ynode *ovn, struct data_scenario *out)
 	struct S_ov_in ov;
 	struct calc_hw *hw = &out->hw_eff;
 	struct calc_model *m = &out->model_eff;
-	int dense = m->experts_total == 0;
+	int dense;
 
 	memset(&ov, 0, sizeof(ov));
 	if (ytree_map_fields(ovn, S_ov_fields, &ov, "override") == -1)
 		return -1;
+	if (S_HAS(ov, S_OV_EXPERTS)) {
+		if (ov.v[S_OV_EXPERTS] != 0) {
+			diag_error(&ov.pos[S_OV_EXPERTS], "override: experts_total can only be 0 "
+			    "(a dense model of the same shape)");
+			return -1;
+		}
+		m->experts_total = m->experts_active = 0;
+		m->params_active = m->params_total;
+	}
+	dense = m->experts_total == 0;
 	if (S_HAS(ov, S_OV_HBM_GB))
 		hw->hbm_bytes = ov.v[S_OV_HBM_GB] * 1e9;
 	if (S_HAS(ov, S_OV_HBM_TB))
@@ -166,6 +194,10 @@ S_override(const struct ynode *ovn, struct data_scenario *out)
 		hw->hbm_bytes_per_s *= ov.v[S_OV_BW_SCALE];
 	if (S_HAS(ov, S_OV_LINK))
 		hw->link_bytes_per_s = ov.v[S_OV_LINK] * 1e9;
+	if (S_HAS(ov, S_OV_SCALE_UP))
+		hw->scale_up_chips = ov.v[S_OV_SCALE_UP];
+	if (S_HAS(ov, S_OV_SCALE_OUT))
+		hw->scale_out_bytes_per_s = ov.v[S_OV_SCALE_OUT] * 1e9;
 	if (S_HAS(ov, S_OV_USD))
 		hw->usd_per_hour = ov.v[S_OV_USD];
 	if (S_HAS(ov, S_OV_BF16))
@@ -209,8 +241,9 @@ data_scenario_parse(const struct data_set *set, const char *name,
 {
 	struct S_sc_in in;
 	const struct data_hw *hw;
-	const struct data_model *model;
+	const struct data_model *model, *draft = NULL;
 	const struct ynode *ovn, *cn;
+	char why[256];
 	enum calc_prec w = CALC_BF16, kv = CALC_BF16, c = CALC_BF16;
 	int bad = 0, w_given, kv_given, c_given;
 	char *what;
@@ -236,6 +269,18 @@ data_scenario_parse(const struct data_set *set, const char *name,
 	bad |= S_int(map, "chips", 1, &in.chips) == -1;
 	bad |= S_fraction(map, "mbu", in.mbu) == -1;
 	bad |= S_fraction(map, "mfu", in.mfu) == -1;
+	bad |= S_int(map, "prefill_tokens", 1, &in.prefill_tokens) == -1;
+	bad |= S_int(map, "draft_tokens", 1, &in.draft_tokens) == -1;
+	bad |= S_fraction(map, "acceptance", in.acceptance) == -1;
+	if (ytree_get(map, "draft") != NULL &&
+	    (draft = S_lookup(set, map, "draft", name, 1)) == NULL)
+		bad = 1;
+	if (!bad && (ytree_get(map, "draft") != NULL) != (ytree_get(map, "draft_tokens") !=
+	    NULL && ytree_get(map, "acceptance") != NULL)) {
+		diag_error(&map->pos, "scenario '%s': draft, draft_tokens and acceptance go "
+		    "together", name);
+		bad = 1;
+	}
 	if (bad || hw == NULL || model == NULL)
 		return -1;
 
@@ -273,8 +318,18 @@ data_scenario_parse(const struct data_set *set, const char *name,
 		out->sc.link_latency_s = in.link_latency_us * 1e-6;
 	if (in.ratio_pos.line > 0)
 		out->sc.price_ratio = in.price_ratio;
+	if (in.solat_pos.line > 0)
+		out->sc.scale_out_latency_s = in.scale_out_latency_us * 1e-6;
+	if (ytree_get(map, "prefill_tokens") != NULL)
+		out->sc.prefill_tokens_per_pass = in.prefill_tokens;
+	if (draft != NULL) {
+		/* Borrowed from the data set, which outlives its scenarios. */
+		out->sc.draft = &draft->m;
+		out->sc.draft_tokens = in.draft_tokens;
+		out->sc.acceptance = in.acceptance;
+	}
 
-	if ((msg = calc_check(&out->sc)) != NULL) {
+	if ((msg = calc_check_msg(&out->sc, why, sizeof(why))) != NULL) {
 		/* Point at the key most likely at fault. */
 		cn = NULL;
 		if (!(out->hw_eff.flops_per_s[out->sc.c] > 0))

@@ -39,6 +39,8 @@ static const struct S_input S_inputs[] = {
 	{ "flops_per_s_fp4", "FLOP/s" },
 	{ "flops_per_s_int4", "FLOP/s" },
 	{ "link_bytes_per_s", "bytes/s" },
+	{ "scale_up_chips", "" },
+	{ "scale_out_bytes_per_s", "bytes/s" },
 	{ "usd_per_hour", "USD/h" },
 	{ "tdp_w", "W" },
 	{ "params_total", "parameters" },
@@ -51,6 +53,8 @@ static const struct S_input S_inputs[] = {
 	{ "experts_total", "" },
 	{ "experts_active", "" },
 	{ "max_context", "tokens" },
+	{ "window_tokens", "tokens" },
+	{ "full_layers", "" },
 	{ "weight_bytes_per_param", "bytes" },
 	{ "kv_bytes_per_value", "bytes" },
 	{ "compute_bytes_per_value", "bytes" },
@@ -61,7 +65,11 @@ static const struct S_input S_inputs[] = {
 	{ "mbu", "" },
 	{ "mfu", "" },
 	{ "link_latency_s", "s" },
+	{ "scale_out_latency_s", "s" },
+	{ "prefill_tokens_per_pass", "tokens" },
 	{ "price_ratio", "" },
+	{ "draft_tokens", "tokens" },
+	{ "acceptance", "" },
 	{ NULL, NULL }
 };
 
@@ -313,6 +321,8 @@ S_lookup(const struct S_ctx *c, const char *name, double *v)
 	IN("hbm_bytes_per_s", hw->hbm_bytes_per_s);
 	IN("flops_per_s", S_nullify(hw->flops_per_s[c->sc.c], 1));
 	IN("link_bytes_per_s", S_nullify(hw->link_bytes_per_s, 1));
+	IN("scale_up_chips", hw->link_bytes_per_s > 0 ? hw->scale_up_chips : 1);
+	IN("scale_out_bytes_per_s", S_nullify(hw->scale_out_bytes_per_s, 1));
 	IN("usd_per_hour", hw->usd_per_hour < 0 ? NAN : hw->usd_per_hour);
 	IN("tdp_w", S_nullify(hw->tdp_w, 1));
 	IN("params_total", m->params_total);
@@ -325,6 +335,8 @@ S_lookup(const struct S_ctx *c, const char *name, double *v)
 	IN("experts_total", S_nullify(m->experts_total, 1));
 	IN("experts_active", S_nullify(m->experts_active, m->experts_total == 0));
 	IN("max_context", m->max_context);
+	IN("window_tokens", S_nullify(m->window_tokens, 1));
+	IN("full_layers", m->full_layers);
 	IN("weight_bytes_per_param", calc_prec_bytes(c->sc.w));
 	IN("kv_bytes_per_value", calc_prec_bytes(c->sc.kv));
 	IN("compute_bytes_per_value", calc_prec_bytes(c->sc.c));
@@ -335,6 +347,10 @@ S_lookup(const struct S_ctx *c, const char *name, double *v)
 	IN("mbu", c->sc.mbu);
 	IN("mfu", c->sc.mfu);
 	IN("link_latency_s", c->sc.link_latency_s);
+	IN("scale_out_latency_s", c->sc.scale_out_latency_s);
+	IN("prefill_tokens_per_pass", c->sc.prefill_tokens_per_pass);
+	IN("draft_tokens", c->sc.draft != NULL ? c->sc.draft_tokens : NAN);
+	IN("acceptance", c->sc.draft != NULL ? c->sc.acceptance : NAN);
 	IN("price_ratio", c->sc.price_ratio);
 #undef IN
 	return -1;

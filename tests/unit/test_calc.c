@@ -40,7 +40,9 @@ S_h100(void)
 	h.flops_per_s[CALC_BF16] = 989e12;
 	h.flops_per_s[CALC_FP16] = 989e12;
 	h.flops_per_s[CALC_FP8] = 1979e12;
-	h.link_bytes_per_s = 900e9;
+	h.link_bytes_per_s = 450e9;	/* one direction (900 two-way) */
+	h.scale_up_chips = 8;
+	h.scale_out_bytes_per_s = 50e9;
 	h.usd_per_hour = 3.00;
 	h.tdp_w = 700;
 	return h;
@@ -58,7 +60,9 @@ S_a100(void)
 	h.flops_per_s[CALC_BF16] = 312e12;
 	h.flops_per_s[CALC_FP16] = 312e12;
 	h.flops_per_s[CALC_INT8] = 624e12;
-	h.link_bytes_per_s = 600e9;
+	h.link_bytes_per_s = 300e9;
+	h.scale_up_chips = 8;
+	h.scale_out_bytes_per_s = 25e9;
 	h.usd_per_hour = -1;	/* no price */
 	h.tdp_w = 400;
 	return h;
@@ -267,9 +271,12 @@ START_TEST(test_ref_output_input_ratio_70b_fp8_h100_b64_is_4_6)
 	/* Decode: memory 70.6e9 / 3.35e12 = 21.075 ms; compute
 	 * 64 * 141.2e9 / 1979e12 = 4.566 ms; t_step = 21.075 ms, per token
 	 * 21.075 / 64 = 0.32929 ms.
-	 * Prefill P=1024: attention at 512 = 4*80*64*128*512 = 1.3422e9 FLOP;
-	 * 1024 * (141.2e9 + 1.3422e9) / 1979e12 = 73.757 ms > 21.075 ms
-	 * (weights), so 0.072027 ms per token.  0.32929 / 0.072027 = 4.5717. */
+	 * Prefill P=1024 in passes of 8192 tokens (8 prompts): weights
+	 * 2 * 70.6e9 * 8192 / 1979e12 = 584.44 ms (compute-bound), attention
+	 * 8 * 32768 * 80 * 1024^2/2 / 1979e12 = 5.5566 ms; 590.0 ms / 8192 =
+	 * 0.072027 ms per token, the same as one prompt alone because both are
+	 * compute-bound.  0.32929 / 0.072027 = 4.5717.  (CALC.md version 1's
+	 * table quoted ~4.6; version 2's no longer lists the row.) */
 	struct calc_hw hw = S_h100();
 	struct calc_model m = S_llama70b();
 	struct calc_scenario s = S_scn(&hw, &m, CALC_FP8);
@@ -278,9 +285,9 @@ START_TEST(test_ref_output_input_ratio_70b_fp8_h100_b64_is_4_6)
 	ck_assert_int_eq(s.c, CALC_FP8);
 	s.batch = 64;
 	S_run(&s, &r);
-	/* CALC.md quotes "~4.6", two digits: 4.5717 rounds to it, but is 0.6%
-	 * off, so hold it to half a unit of the last quoted digit.  (Without
-	 * prefill attention it would be 4.615; CALC.md's definition has it.) */
+	/* Version 1 quoted "~4.6", two digits: 4.5717 rounds to it, but is
+	 * 0.6% off, so hold it to half a unit of the last quoted digit.
+	 * (Without prefill attention it would be 4.615.) */
 	ck_assert_msg(fabs(r.output_input_cost_ratio - 4.6) <= 0.05, "%g",
 	    r.output_input_cost_ratio);
 	ASSERT_NEAR(r.output_input_cost_ratio, 4.571748447);
@@ -439,9 +446,11 @@ START_TEST(test_moe_batch1_moves_only_active_params)
 	ASSERT_NEAR(r.weight_bytes, 1342e9);
 	/* t_memory = 74e9 / 3.35e12 = 22.09 ms at L=0. */
 	ASSERT_NEAR(r.t_memory_s, 74e9 / 3.35e12);
-	/* critical_batch = 295.22 * 2/2 * 671/37 = 5353.9: MoE needs a big
-	 * batch before the whole model's bytes are amortised. */
-	ASSERT_NEAR(r.critical_batch, 989e12 / 3.35e12 * 671.0 / 37.0);
+	/* Each routed expert sees B * k/E of the batch, so the experts turn
+	 * compute-bound near ridge * bytes/2 * E/k = 295.22 * 32 = 9447.2
+	 * (within 1e-6 of the bisection's root), not at the total/active
+	 * blend 295.22 * 671/37 = 5353.9 of version 1. */
+	ASSERT_REL(r.critical_batch, 989e12 / 3.35e12 * 256.0 / 8.0, 1e-6);
 }
 END_TEST
 
@@ -461,14 +470,16 @@ END_TEST
 
 START_TEST(test_comm_eight_chips_by_hand)
 {
-	/* Llama-70B bf16 on 8x H100, B=64, L=0.
-	 * comm = 80 * 2 * (5e-6 + 2*7/8 * 64*8192*2 / 900e9)
-	 *      = 160 * (5e-6 + 1.75 * 1048576 / 900e9)
-	 *      = 160 * (5e-6 + 2.038898e-6) = 1.1262236e-3 s.
+	/* Llama-70B bf16 on 8x H100 (one HGX box, 450 GB/s each way), B=64,
+	 * L=0.  One all-reduce domain, so one start-up latency:
+	 * comm = 80 * 2 * (5e-6 + 2*7/8 * 64*8192*2 / 450e9)
+	 *      = 160 * (5e-6 + 1.75 * 1048576 / 450e9)
+	 *      = 160 * (5e-6 + 4.077796e-6) = 1.4524473e-3 s.
 	 * memory = 141.2e9 / (8 * 3.35e12) = 5.2686567e-3 s;
 	 * compute = 64 * 141.2e9 / (8 * 989e12) = 1.1421638e-3 s.
-	 * step = 5.2686567e-3 + 1.1262236e-3 = 6.3948804e-3 s;
-	 * overlapped = max(...) = 5.2686567e-3 s. */
+	 * The dense part is memory-bound, attention is empty at L = 0:
+	 * step = 5.2686567e-3 + 1.4524473e-3 = 6.7211040e-3 s;
+	 * overlapped = max(5.2686567e-3, 1.4524473e-3) = 5.2686567e-3 s. */
 	struct calc_hw hw = S_h100();
 	struct calc_model m = S_llama70b();
 	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
@@ -477,12 +488,15 @@ START_TEST(test_comm_eight_chips_by_hand)
 	s.chips = 8;
 	s.batch = 64;
 	S_run(&s, &r);
-	ASSERT_NEAR(r.t_comm_s, 1.1262236444e-3);
+	ASSERT_NEAR(r.t_comm_s, 160 * (5e-6 + 1.75 * 1048576 / 450e9));
 	ASSERT_NEAR(r.t_memory_s, 5.26865671642e-3);
 	ASSERT_NEAR(r.t_compute_s, 1.14216380182e-3);
-	ASSERT_NEAR(r.t_step_s, 6.39488036086e-3);
+	ASSERT_NEAR(r.t_step_s, 141.2e9 / (8 * 3.35e12) + 160 * (5e-6 + 1.75 * 1048576 / 450e9));
+	ASSERT_NEAR(r.t_dense_s, r.t_memory_s);
+	ck_assert(r.t_experts_s == 0 && r.t_attention_s == 0);
+	ck_assert_int_eq(r.bound, CALC_BOUND_MEMORY);
 	ASSERT_NEAR(r.t_step_overlap_s, 5.26865671642e-3);
-	ASSERT_NEAR(r.tokens_per_s_total, 64 / 6.39488036086e-3);
+	ASSERT_NEAR(r.tokens_per_s_total, 64 / r.t_step_s);
 	ck_assert_int_eq(r.fits, 1);
 	/* usd_per_s = 8 * 3.00 / 3600. */
 	ASSERT_NEAR(r.usd_per_s, 8 * 3.0 / 3600);
@@ -505,17 +519,21 @@ START_TEST(test_comm_single_chip_is_zero)
 }
 END_TEST
 
-START_TEST(test_comm_uses_compute_precision_bytes)
+START_TEST(test_comm_exchanges_bf16_even_with_fp8_compute)
 {
-	/* fp8 compute halves the all-reduce payload: 2 chips, B=100, Llama-70B:
-	 * 160 * (5e-6 + 2*1/2 * 100*8192*1 / 900e9) = 160 * (5e-6 + 9.10222e-7)
-	 * = 9.456355e-4 s. */
+	/* Activations cross the links in bf16 even when the arithmetic is
+	 * fp8: 2 chips, B=100, Llama-70B:
+	 * 160 * (5e-6 + 2*1/2 * 100*8192*2 / 450e9) = 160 * (5e-6 + 3.640889e-6)
+	 * = 1.3825422e-3 s. */
 	struct calc_hw hw = S_h100();
 	struct calc_model m = S_llama70b();
 	struct calc_scenario s = S_scn(&hw, &m, CALC_FP8);
 
 	s.chips = 2;
-	ASSERT_NEAR(calc_t_comm_s(&s, 100), 160 * (5e-6 + 819200.0 / 900e9));
+	ASSERT_NEAR(calc_t_comm_s(&s, 100), 160 * (5e-6 + 1638400.0 / 450e9));
+	/* fp32 arithmetic exchanges 4 bytes. */
+	s.c = CALC_FP32;
+	ASSERT_NEAR(calc_t_comm_s(&s, 100), 160 * (5e-6 + 3276800.0 / 450e9));
 }
 END_TEST
 
@@ -627,66 +645,6 @@ START_TEST(test_efficiencies_scale_times_and_ridge)
 END_TEST
 
 /* ---- Critical batches, crossover, memory ---- */
-
-START_TEST(test_critical_batch_with_kv_at_zero_context_is_critical_batch)
-{
-	/* L=0: (W/bw) / (2A/F) = F/bw * b(w)/2 * T/A, the weights-only value.
-	 * At that batch the two times agree. */
-	struct calc_hw hw = S_h100();
-	struct calc_model m = S_deepseek_v3();
-	struct calc_scenario s = S_scn(&hw, &m, CALC_FP8);
-	struct calc_result r;
-
-	S_run(&s, &r);
-	ASSERT_NEAR(r.critical_batch_with_kv, r.critical_batch);
-}
-END_TEST
-
-START_TEST(test_critical_batch_with_kv_at_1000_tokens)
-{
-	/* Llama-70B bf16 on H100, L=1000:
-	 * FLOP side (141.2e9 + 2.62144e9) / 989e12 = 1.4542107e-4 s;
-	 * KV side 1000 * 327680 / 3.35e12 = 9.781493e-5 s;
-	 * denominator 4.7606146e-5 s; weights 141.2e9 / 3.35e12 = 0.0421493 s;
-	 * critical batch 0.0421493 / 4.7606146e-5 = 885.374. */
-	struct calc_hw hw = S_h100();
-	struct calc_model m = S_llama70b();
-	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
-	struct calc_result r;
-
-	s.context = 1000;
-	S_run(&s, &r);
-	ASSERT_NEAR(r.critical_batch_with_kv, 885.3741985864);
-	/* Check the meaning: at that batch memory and compute take as long. */
-	s.batch = r.critical_batch_with_kv;
-	S_run(&s, &r);
-	ASSERT_NEAR(r.t_memory_s, r.t_compute_s);
-}
-END_TEST
-
-START_TEST(test_critical_batch_with_kv_null_when_never_compute_bound)
-{
-	/* Per sequence, KV reads grow 327680/3.35e12 = 9.7815e-8 s per context
-	 * token but FLOPs only 4*80*64*128/989e12 = 2.6506e-9 s; they overtake
-	 * the 2A/F = 1.42771e-4 s of weight FLOPs at
-	 * L = 1.42771e-4 / 9.5164e-8 = 1500.25.  At L=2000 no batch is
-	 * compute-bound. */
-	struct calc_hw hw = S_h100();
-	struct calc_model m = S_llama70b();
-	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
-	struct calc_result r;
-
-	s.context = 2000;
-	S_run(&s, &r);
-	ASSERT_NULL(r.critical_batch_with_kv);
-	s.context = 1500;
-	S_run(&s, &r);
-	ck_assert(!calc_is_null(r.critical_batch_with_kv));
-	s.context = 1501;
-	S_run(&s, &r);
-	ASSERT_NULL(r.critical_batch_with_kv);
-}
-END_TEST
 
 START_TEST(test_kv_crossover_dense_b1)
 {
@@ -803,29 +761,38 @@ START_TEST(test_prefill_dense_is_compute_bound)
 	S_run(&s, &r);
 	ASSERT_NEAR(r.t_prefill_s, 0.147586642603);
 	ASSERT_NEAR(r.prefill_s_per_token, 1.44127580667e-4);
-	/* A 10-token prompt is weight-bound: 141.2e9 / 3.35e12. */
-	ASSERT_NEAR(calc_t_prefill_s(&s, 10), 141.2e9 / 3.35e12);
+	/* A 10-token prompt is weight-bound: 141.2e9 / 3.35e12, plus writing
+	 * its cache, 10 * 327680 / 3.35e12 (more than its attention
+	 * arithmetic, 32768 * 80 * 50 / 989e12). */
+	ASSERT_NEAR(calc_t_prefill_s(&s, 10), (141.2e9 + 10 * 327680.0) / 3.35e12);
 }
 END_TEST
 
 START_TEST(test_prefill_moe_touches_every_expert)
 {
-	/* DeepSeek-V3 bf16 on 8x H100, P=1024.  All 256 experts are touched
-	 * (moved 1.342e12 B / (8*3.35e12) = 50.075 ms).  Compute:
-	 * attention(512) = 2*61*128*1088*512 = 8.699e9; 1024 * (74e9 + 8.699e9)
-	 * / (8 * 989e12) = 10.7032 ms.  Comm: 61*2*(5e-6 + 1.75*1024*7168*2/900e9)
-	 * = 122 * (5e-6 + 2.85423e-5) = 4.09216 ms.  Total 54.1672 ms. */
+	/* DeepSeek-V3 bf16 on 8x H100, one prompt of P=1024, a sum of parts:
+	 * dense (P_shared 16.548e9): max(2*16.548e9/(8*3.35e12) = 1.235 ms,
+	 *   2*16.548e9*1024/(8*989e12) = 4.284 ms) = 4.284 ms (compute);
+	 * experts: touched(1024) = 256 - 2e-12: max(256*2.55645e9*2/(8*3.35e12)
+	 *   = 48.84 ms, 2*8*2.55645e9*1024/(8*989e12) = 5.294 ms) (memory);
+	 * attention, MLA unabsorbed: c_prefill = 2*128*(2*128+64) = 81920,
+	 *   pairs = 61 * 1024^2/2; 81920 * 31981568 / (8*989e12) = 0.331 ms,
+	 *   against the cache write 1024 * 70272 / 3.35e12 = 0.021 ms (MLA:
+	 *   every chip writes the whole latent);
+	 * comm: 61*2*(5e-6 + 1.75*1024*7168*2/450e9) = 7.574 ms.
+	 * Total 61.03 ms. */
 	struct calc_hw hw = S_h100();
 	struct calc_model m = S_deepseek_v3();
 	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
-	double att = 2.0 * 61 * 128 * 1088 * 512;
-	double want = 1.342e12 / (8 * 3.35e12) +
-	    61 * 2 * (5e-6 + 1.75 * 1024 * 7168 * 2 / 900e9);
+	double pe = calc_params_per_expert(&m), ps = calc_params_shared(&m);
+	double want = 2 * ps * 1024 / (8 * 989e12) +
+	    calc_experts_touched(&m, 1024) * pe * 2 / (8 * 3.35e12) +
+	    81920.0 * 61 * 1024 * 1024 / 2 / (8 * 989e12) +
+	    61 * 2 * (5e-6 + 1.75 * 1024 * 7168 * 2 / 450e9);
 
 	s.chips = 8;
-	ck_assert(1024 * (74e9 + att) / (8 * 989e12) < 1.342e12 / (8 * 3.35e12));
 	ASSERT_NEAR(calc_t_prefill_s(&s, 1024), want);
-	ASSERT_REL(want, 0.0541672, 1e-5);
+	ASSERT_REL(want, 0.0610292, 1e-5);
 }
 END_TEST
 
@@ -972,7 +939,7 @@ START_TEST(test_check_names_the_problem)
 	t = s; t.batch = 0;
 	ck_assert_str_eq(calc_check(&t), "batch must be positive");
 	t = s; t.chips = 0;
-	ck_assert_str_eq(calc_check(&t), "chips must be at least 1");
+	ck_assert_str_eq(calc_check(&t), "chips must be a whole number, at least 1");
 	t = s; t.mbu = 0;
 	ck_assert_str_eq(calc_check(&t), "mbu must be in (0, 1]");
 	t = s; t.mfu = 1.2;
@@ -984,9 +951,10 @@ START_TEST(test_check_names_the_problem)
 	t = s; t.context = -1;
 	ck_assert_str_eq(calc_check(&t), "context must not be negative");
 	nolink.link_bytes_per_s = 0;
+	nolink.scale_out_bytes_per_s = 0;
 	t = s; t.hw = &nolink; t.chips = 2;
 	ck_assert_str_eq(calc_check(&t),
-	    "hardware has no scale-up link, so it cannot run on more than one chip");
+	    "the chips do not fit the hardware's scale-up domains and network");
 	t.chips = 1;
 	ck_assert_ptr_null(calc_check(&t));
 	moe.experts_active = moe.experts_total;
@@ -1002,15 +970,20 @@ START_TEST(test_quantity_table_follows_struct_order)
 {
 	static const char *const keys[] = {
 		"weight_bytes", "experts_touched", "weight_bytes_moved",
-		"kv_bytes_per_token", "kv_bytes_moved",
-		"attention_flops_per_token", "flops_step", "t_memory_s",
-		"t_compute_s", "t_comm_s", "t_step_s", "t_step_overlap_s",
+		"kv_bytes_per_token", "kv_bytes_per_sequence", "kv_bytes_moved",
+		"kv_split", "kv_bytes_per_chip", "attention_flops_per_token",
+		"attention_flops_per_byte", "flops_step", "t_dense_s", "t_experts_s",
+		"t_weights_s", "t_attention_s", "t_memory_s", "t_compute_s",
+		"t_comm_s", "t_step_s", "t_step_overlap_s",
 		"bound", "tokens_per_s_per_user", "tokens_per_s_total",
 		"ridge_flops_per_byte", "critical_batch",
-		"critical_batch_with_kv", "kv_crossover_context", "fits",
+		"kv_crossover_context", "fits",
 		"max_batch_in_memory", "t_prefill_s", "prefill_s_per_token",
 		"usd_per_s", "usd_per_mtok_output", "usd_per_mtok_input",
-		"output_input_cost_ratio", "implied_batch",
+		"output_input_cost_ratio", "implied_batch", "t_draft_s",
+		"t_verify_s", "spec_tokens_per_step", "t_spec_step_s",
+		"spec_tokens_per_s_per_user", "spec_speedup",
+		"usd_per_mtok_output_spec",
 	};
 	const struct calc_quantity *q;
 	size_t n, i;
@@ -1040,13 +1013,15 @@ START_TEST(test_result_get_reads_each_field)
 	struct calc_result r;
 
 	/* compute 1024 * 141.2e9 / (8 * 1979e12) = 9.1 ms > memory
-	 * (70.6e9 + 1024 * 100 * 327680) / (8 * 3.35e12) = 3.9 ms. */
+	 * 70.6e9 / (8 * 3.35e12) = 2.6 ms for the weights, but the
+	 * all-reduces of 1024 rows take 160 * (5e-6 + 1.75 * 1024 * 8192 * 2
+	 * / 450e9) = 11.2 ms: the step waits on communication most. */
 	s.batch = 1024;
 	s.chips = 8;
 	s.context = 100;
 	S_run(&s, &r);
-	ck_assert_int_eq(r.bound, CALC_BOUND_COMPUTE);
-	ck_assert(calc_result_get(&r, calc_quantity_find("bound")) == 1);
+	ck_assert_int_eq(r.bound, CALC_BOUND_COMM);
+	ck_assert(calc_result_get(&r, calc_quantity_find("bound")) == 2);
 	ck_assert(calc_result_get(&r, calc_quantity_find("fits")) == 1);
 	ck_assert(calc_result_get(&r, calc_quantity_find("weight_bytes")) ==
 	    r.weight_bytes);
@@ -1087,6 +1062,388 @@ START_TEST(test_run_fills_every_field)
 }
 END_TEST
 
+/* ---- Version 2: the parts, domains, windows, speculation ---- */
+
+/* Gemma 3 27B's shape: 52 of 62 layers keep the last 1,024 tokens. */
+static struct calc_model
+S_gemma27b(void)
+{
+	struct calc_model m;
+
+	memset(&m, 0, sizeof m);
+	m.params_total = m.params_active = 27e9;
+	m.layers = 62;
+	m.d_model = 5376;
+	m.heads = 32;
+	m.kv_heads = 16;
+	m.head_dim = 128;
+	m.attn = CALC_GQA;
+	m.window_tokens = 1024;
+	m.full_layers = 10;
+	m.max_context = 131072;
+	return m;
+}
+
+static struct calc_model
+S_llama8b(void)
+{
+	struct calc_model m;
+
+	memset(&m, 0, sizeof m);
+	m.params_total = m.params_active = 8.03e9;
+	m.layers = 32;
+	m.d_model = 4096;
+	m.heads = 32;
+	m.kv_heads = 8;
+	m.head_dim = 128;
+	m.attn = CALC_GQA;
+	m.max_context = 131072;
+	return m;
+}
+
+START_TEST(test_ref_comm_70b_8xh100_b1_is_0_810ms)
+{
+	/* CALC.md: 160 x (5 us + 1.75 x 16,384 B / 450 GB/s) = 0.810 ms. */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_llama70b();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
+	struct calc_result r;
+
+	s.chips = 8;
+	S_run(&s, &r);
+	ASSERT_REF(r.t_comm_s, 0.810e-3);
+	ASSERT_NEAR(r.t_comm_s, 160 * (5e-6 + 1.75 * 16384 / 450e9));
+}
+END_TEST
+
+START_TEST(test_ref_kv_split_70b_16_chips_is_8)
+{
+	/* CALC.md: 16 chips, 8 KV heads: each head is held by 2 chips. */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_llama70b();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_FP8);
+	struct calc_result r;
+
+	s.kv = CALC_FP8;
+	s.chips = 16;
+	s.context = 1000;
+	s.batch = 4;
+	S_run(&s, &r);
+	ck_assert(r.kv_split == 8);
+	/* Per chip: 4 * 1000 * 163840 / 8, twice what 16 ways would give. */
+	ASSERT_NEAR(r.kv_bytes_moved, 4 * 1000 * 163840.0);
+	ASSERT_NEAR(r.kv_bytes_per_chip, 4 * 1000 * 163840.0 / 8);
+	/* Up to the KV heads the cache splits with the chips. */
+	s.chips = 4;
+	S_run(&s, &r);
+	ck_assert(r.kv_split == 4);
+}
+END_TEST
+
+START_TEST(test_ref_deepseek_critical_batch_is_9447)
+{
+	/* CALC.md: ~9,447 = 295.2 x 256/8, "300 x sparsity" with E/k. */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_deepseek_v3();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
+	struct calc_result r;
+
+	S_run(&s, &r);
+	ASSERT_REF(r.critical_batch, 9447);
+	/* The bisection's root lies at or below the closed form, within
+	 * 1e-6 for a real model. */
+	ck_assert(r.critical_batch <= 989e12 / 3.35e12 * 32 * (1 + 1e-12));
+	/* At that batch the experts' compute equals their reads. */
+	ASSERT_REL(2 * 8 * r.critical_batch,
+	    989e12 / 3.35e12 * 2 * calc_experts_touched(&m, r.critical_batch), 1e-9);
+}
+END_TEST
+
+START_TEST(test_moe_parts_split_dense_compute_experts_memory)
+{
+	/* DeepSeek-V3 bf16 on one H100, B=512, L=0.
+	 * dense: P_shared = 16.548387e9: reads 33.096774e9 / 3.35e12 = 9.8796 ms,
+	 *   computes 2 * 16.548387e9 * 512 / 989e12 = 17.1337 ms: compute-bound;
+	 * experts: touched(512) = 256 * (1 - (31/32)^512) = 256 - 2.3e-5;
+	 *   reads 256 * 2.5564516e9 * 2 / 3.35e12 = 390.7 ms, computes
+	 *   2 * 8 * 2.5564516e9 * 512 / 989e12 = 21.17 ms: memory-bound
+	 *   (each expert sees 512 * 8/256 = 16 rows). */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_deepseek_v3();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
+	struct calc_result r;
+	double ps = calc_params_shared(&m), pe = calc_params_per_expert(&m);
+
+	s.batch = 512;
+	S_run(&s, &r);
+	ASSERT_NEAR(r.t_dense_s, 2 * ps * 512 / 989e12);
+	ASSERT_NEAR(r.t_experts_s, calc_experts_touched(&m, 512) * pe * 2 / 3.35e12);
+	ASSERT_NEAR(r.t_weights_s, r.t_dense_s + r.t_experts_s);
+	ck_assert(r.t_attention_s == 0);
+	ASSERT_NEAR(r.t_step_s, r.t_weights_s);
+	ck_assert_int_eq(r.bound, CALC_BOUND_MEMORY);
+	/* The sum of parts is never below the one picture. */
+	ck_assert(r.t_step_s >= fmax(r.t_memory_s, r.t_compute_s));
+}
+END_TEST
+
+START_TEST(test_mla_attention_compute_bound_at_low_ridge)
+{
+	/* DeepSeek-V3, fp8 KV, bf16 compute on one H100, B=1, L=32768.
+	 * attention_flops_per_byte = 2*128*1088 / (576*1) = 483.6 > ridge
+	 * 295.2: the attention part waits on arithmetic even at batch 1.
+	 * flops = 278528 * 61 * 32768 = 5.5674e11 -> 0.5629 ms;
+	 * bytes = 576 * 61 * 32768 = 1.1514e9 -> 0.3437 ms. */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_deepseek_v3();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_FP8);
+	struct calc_result r;
+
+	s.c = CALC_BF16;
+	s.kv = CALC_FP8;
+	s.context = 32768;
+	S_run(&s, &r);
+	ASSERT_REF(r.attention_flops_per_byte, 483.6);
+	ASSERT_NEAR(r.attention_flops_per_token, 278528.0 * 61 * 32768);
+	ASSERT_NEAR(r.t_attention_s, 278528.0 * 61 * 32768 / 989e12);
+	ck_assert(r.t_attention_s > r.kv_bytes_per_chip / 3.35e12);
+	/* Llama 70B at fp8: 2 * 64 / 8 = 16 FLOP per byte, always memory. */
+	{
+		struct calc_model l = S_llama70b();
+		struct calc_scenario t = S_scn(&hw, &l, CALC_FP8);
+		struct calc_result q;
+
+		t.kv = CALC_FP8;
+		t.context = 32768;
+		t.batch = 64;
+		S_run(&t, &q);
+		ASSERT_NEAR(q.attention_flops_per_byte, 16);
+		ASSERT_NEAR(q.t_attention_s, q.kv_bytes_per_chip / 3.35e12);
+	}
+}
+END_TEST
+
+START_TEST(test_mla_cache_not_split_by_tensor_parallelism)
+{
+	/* DeepSeek-V3 on 8 H100s: every chip reads the whole latent cache, so
+	 * 8 chips hold 1/8 as many sequences as a split cache would allow. */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_deepseek_v3();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_FP8);
+	struct calc_result r;
+
+	s.chips = 8;
+	s.batch = 16;
+	s.context = 4096;
+	S_run(&s, &r);
+	ck_assert(r.kv_split == 1);
+	ASSERT_NEAR(r.kv_bytes_per_chip, 16 * 4096 * 70272.0);
+	/* (80e9 - 671e9 / 8) < 0: the fp8 weights do not fit on 8 chips. */
+	ck_assert_int_eq(r.fits, 0);
+	ck_assert(r.max_batch_in_memory == 0);
+}
+END_TEST
+
+START_TEST(test_allreduce_across_domains_by_hand)
+{
+	/* Llama-70B on 16 H100s (two HGX boxes), B=1:
+	 * M = 8192 * 2 = 16384 bytes; n_up = 8, n_out = 2;
+	 * in a box, twice (before and after): 2 * 5e-6 + 1.75 * 16384/450e9;
+	 * between boxes: 2 * ceil(log2 2) * 5e-6 + 2 * 1/2 * (16384/8)/50e9;
+	 * = 10e-6 + 6.3716e-8 + 10e-6 + 4.096e-8 = 20.1047e-6 s per all-reduce,
+	 * 160 of them: 3.2168 ms (8 chips: 0.810 ms). */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_llama70b();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
+	double one = 2 * 5e-6 + 1.75 * 16384 / 450e9 + 2 * 5e-6 + 16384.0 / 8 / 50e9;
+	struct calc_result r8, r16, r64;
+
+	s.chips = 16;
+	ASSERT_NEAR(calc_allreduce_s(&s, 16384), one);
+	S_run(&s, &r16);
+	ASSERT_NEAR(r16.t_comm_s, 160 * one);
+	/* 64 chips: 8 domains, 3 tree levels each way. */
+	s.chips = 64;
+	ASSERT_NEAR(calc_allreduce_s(&s, 16384), 2 * 5e-6 + 1.75 * 16384 / 450e9 +
+	    6 * 5e-6 + 2 * 7.0 / 8 * 16384 / 8 / 50e9);
+	S_run(&s, &r64);
+	s.chips = 8;
+	S_run(&s, &r8);
+	/* Per user, 64 chips are slower than 8, and wait on the network. */
+	ck_assert(r64.tokens_per_s_per_user < r8.tokens_per_s_per_user);
+	ck_assert_int_eq(r64.bound, CALC_BOUND_COMM);
+	ck_assert_int_eq(r8.bound, CALC_BOUND_MEMORY);
+}
+END_TEST
+
+START_TEST(test_allreduce_mesh_uses_part_of_the_links)
+{
+	/* MI300X: 7 links of 64 GB/s; 2 chips use one: 64 GB/s. */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_llama70b();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
+
+	hw.link_bytes_per_s = 448e9;
+	hw.topology = CALC_TOPO_MESH;
+	s.chips = 2;
+	ASSERT_NEAR(calc_allreduce_s(&s, 1e6), 5e-6 + 1.0 * 1e6 / 64e9);
+	s.chips = 8;
+	ASSERT_NEAR(calc_allreduce_s(&s, 1e6), 5e-6 + 1.75 * 1e6 / 448e9);
+}
+END_TEST
+
+START_TEST(test_window_kv_and_crossover)
+{
+	/* Gemma 3 27B, bf16, one H100, L=32768:
+	 * held = 10 * 32768 + 52 * 1024 = 380,928 token-layers;
+	 * per token-layer 2 * 16 * 128 * 2 = 8192 bytes;
+	 * per sequence 3.1205e9 bytes (all 62 layers would be 16.64e9). */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_gemma27b();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
+	struct calc_result r;
+	double h;
+
+	s.context = 32768;
+	S_run(&s, &r);
+	ASSERT_NEAR(calc_kv_tokens_held(&m, 32768), 380928);
+	ASSERT_NEAR(r.kv_bytes_per_token, 62 * 8192.0);
+	ASSERT_NEAR(r.kv_bytes_per_sequence, 8192.0 * 380928);
+	ASSERT_NEAR(r.attention_flops_per_token, 4.0 * 32 * 128 * 380928);
+	/* Within the window every layer grows: L = 500 holds 62 * 500. */
+	ASSERT_NEAR(calc_kv_tokens_held(&m, 500), 62 * 500.0);
+	/* Crossover at B=1: 54e9 bytes of weights = 8192 * held, held =
+	 * 6,591,796.9 > 62 * 1024, so L = (held - 52 * 1024) / 10. */
+	h = 54e9 / 8192;
+	ASSERT_NEAR(r.kv_crossover_context, (h - 52 * 1024.0) / 10);
+	/* Every layer windowed: the cache stops growing; no crossover. */
+	m.full_layers = 0;
+	S_run(&s, &r);
+	ASSERT_NULL(r.kv_crossover_context);
+	ASSERT_NEAR(r.kv_bytes_per_sequence, 8192.0 * 62 * 1024);
+	/* But a crossover reached inside the window is still found. */
+	s.batch = 1000;
+	S_run(&s, &r);
+	ASSERT_NEAR(r.kv_crossover_context, 54e9 / 1000 / 8192 / 62);
+}
+END_TEST
+
+START_TEST(test_prefill_pairs_and_passes)
+{
+	/* pairs(P): full layers P^2/2; windowed layers P*W - W^2/2 past W. */
+	struct calc_model g = S_gemma27b(), l = S_llama70b();
+	struct calc_hw hw = S_h100();
+	struct calc_scenario s = S_scn(&hw, &l, CALC_BF16);
+	struct calc_result r;
+	double t;
+
+	ASSERT_NEAR(calc_prefill_pairs(&l, 1000), 80 * 1000.0 * 1000 / 2);
+	ASSERT_NEAR(calc_prefill_pairs(&g, 1000), 62 * 1000.0 * 1000 / 2);
+	ASSERT_NEAR(calc_prefill_pairs(&g, 8192), 10 * 8192.0 * 8192 / 2 +
+	    52 * (8192.0 * 1024 - 1024.0 * 1024 / 2));
+	/* prefill_s_per_token fills passes of T = 8192: 8 prompts of 1024.
+	 * Llama-70B bf16: dense max(141.2e9/3.35e12, 2*70.6e9*8192/989e12)
+	 * + max(8192*327680/3.35e12, 8 * 32768 * pairs(1024) / 989e12). */
+	S_run(&s, &r);
+	t = 2 * 70.6e9 * 8192 / 989e12 +
+	    8 * 32768.0 * calc_prefill_pairs(&l, 1024) / 989e12;
+	ASSERT_NEAR(r.prefill_s_per_token, t / 8192);
+	/* A prompt longer than T is one pass of its own. */
+	s.prompt = 20000;
+	S_run(&s, &r);
+	ASSERT_NEAR(r.prefill_s_per_token, calc_t_prefill_s(&s, 20000) / 20000);
+	/* Attention grows with the square of the prompt: per token, a 200K
+	 * prompt's attention costs 100x a 2K prompt's. */
+	ASSERT_NEAR(calc_prefill_pairs(&l, 200000) / 200000,
+	    100 * calc_prefill_pairs(&l, 2000) / 2000);
+}
+END_TEST
+
+START_TEST(test_speculation_with_the_drafts_steps)
+{
+	/* Llama-70B fp8 target, Llama-8B fp8 draft, one H100, B=1, L=0, K=4.
+	 * draft: 4 * 8.03e9 / 3.35e12 = 9.5881 ms;
+	 * verify: 5 rows; 70.6e9 / 3.35e12 = 21.0746 ms (memory-bound:
+	 *   2 * 70.6e9 * 5 / 1979e12 = 0.357 ms);
+	 * a = 1: 5 tokens per 30.6627 ms: speed-up 5 * 21.0746 / 30.6627
+	 *   = 3.4365; a = 0.8: 3.3616 tokens: 2.3105. */
+	struct calc_hw hw = S_h100();
+	struct calc_model m = S_llama70b(), d = S_llama8b();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_FP8);
+	struct calc_result r, rb;
+	double step = 70.6e9 / 3.35e12, draft = 4 * 8.03e9 / 3.35e12;
+
+	s.draft = &d;
+	s.draft_tokens = 4;
+	s.acceptance = 1;
+	S_run(&s, &r);
+	ASSERT_NEAR(r.t_draft_s, draft);
+	ASSERT_NEAR(r.t_verify_s, step);
+	ck_assert(r.spec_tokens_per_step == 5);
+	ASSERT_NEAR(r.t_spec_step_s, draft + step);
+	ASSERT_NEAR(r.spec_speedup, 5 * step / (draft + step));
+	ASSERT_NEAR(r.usd_per_mtok_output_spec, 3.0 / 3600 * (draft + step) / 5 * 1e6);
+	/* Both models' weights count against memory. */
+	ASSERT_NEAR(r.spec_tokens_per_s_per_user, 5 / (draft + step));
+	s.acceptance = 0.8;
+	S_run(&s, &r);
+	ASSERT_NEAR(r.spec_tokens_per_step, 3.3616);
+	ASSERT_NEAR(r.spec_speedup, 3.3616 * step / (draft + step));
+	/* The gain shrinks with batch: at B=256 verifying 5 rows per
+	 * sequence is compute-bound (1280 rows > critical batch 295). */
+	s.batch = 256;
+	S_run(&s, &rb);
+	ck_assert(rb.spec_speedup < r.spec_speedup);
+	ASSERT_NEAR(rb.t_verify_s, 2 * 70.6e9 * 1280 / 1979e12);
+	/* Without a draft every speculative key is null. */
+	s.draft = NULL;
+	S_run(&s, &r);
+	ASSERT_NULL(r.t_draft_s);
+	ASSERT_NULL(r.spec_speedup);
+	ASSERT_NULL(r.usd_per_mtok_output_spec);
+}
+END_TEST
+
+START_TEST(test_refusals_name_the_numbers)
+{
+	struct calc_hw hw = S_h100(), pcie = S_h100();
+	struct calc_model m = S_llama70b(), odd = S_llama70b();
+	struct calc_scenario s = S_scn(&hw, &m, CALC_BF16);
+	char buf[256];
+
+	s.chips = 12;
+	ck_assert_str_eq(calc_check_msg(&s, buf, sizeof buf),
+	    "12 chips are not a multiple of the scale-up domain of 8 chips");
+	s.chips = 16;
+	ck_assert_ptr_null(calc_check_msg(&s, buf, sizeof buf));
+	hw.scale_out_bytes_per_s = 0;
+	ck_assert_str_eq(calc_check_msg(&s, buf, sizeof buf),
+	    "16 chips span 2 scale-up domains of 8 chips, and the hardware has no "
+	    "scale-out network between domains (scale_out_gb_per_s)");
+	s.chips = 8;
+	ck_assert_ptr_null(calc_check_msg(&s, buf, sizeof buf));
+	pcie.link_bytes_per_s = 0;
+	pcie.scale_out_bytes_per_s = 0;
+	s.hw = &pcie;
+	s.chips = 2;
+	ck_assert_str_eq(calc_check_msg(&s, buf, sizeof buf),
+	    "2 chips need a link between chips, and the hardware has neither a "
+	    "scale-up link nor a scale-out network");
+	s.hw = &hw;
+	s.chips = 3;
+	ck_assert_str_eq(calc_check_msg(&s, buf, sizeof buf),
+	    "3 chips do not divide the model's 64 attention heads (tensor "
+	    "parallelism splits whole heads)");
+	odd.heads = 48;
+	s.model = &odd;
+	ck_assert_str_eq(calc_check_msg(&s, buf, sizeof buf),
+	    "3 chips neither divide the model's 8 KV heads nor are a multiple of them");
+	ck_assert_str_eq(calc_check(&s), "tensor parallelism must divide the heads");
+	/* Truncated, never overrun. */
+	ck_assert_str_eq(calc_check_msg(&s, buf, 8), "3 chips");
+}
+END_TEST
+
 Suite *
 calc_suite(void)
 {
@@ -1104,6 +1461,9 @@ calc_suite(void)
 	tcase_add_test(tc, test_ref_kv_crossover_405b_fp8_b8_is_196k);
 	tcase_add_test(tc, test_ref_output_input_ratio_70b_fp8_h100_b64_is_4_6);
 	tcase_add_test(tc, test_ref_deepseek_v3_b8_touches_57_experts);
+	tcase_add_test(tc, test_ref_comm_70b_8xh100_b1_is_0_810ms);
+	tcase_add_test(tc, test_ref_kv_split_70b_16_chips_is_8);
+	tcase_add_test(tc, test_ref_deepseek_critical_batch_is_9447);
 	suite_add_tcase(su, tc);
 
 	tc = tcase_create("formulas");
@@ -1120,15 +1480,12 @@ calc_suite(void)
 	tcase_add_test(tc, test_moe_large_batch_touches_every_expert);
 	tcase_add_test(tc, test_comm_eight_chips_by_hand);
 	tcase_add_test(tc, test_comm_single_chip_is_zero);
-	tcase_add_test(tc, test_comm_uses_compute_precision_bytes);
+	tcase_add_test(tc, test_comm_exchanges_bf16_even_with_fp8_compute);
 	tcase_add_test(tc, test_mixed_fp8_weights_bf16_kv_bf16_compute);
 	tcase_add_test(tc, test_default_compute_is_bf16_when_chip_lacks_weight_precision);
 	tcase_add_test(tc, test_a100_fp8_weights_compute_at_bf16_rate);
 	tcase_add_test(tc, test_scenario_defaults_match_calc_md);
 	tcase_add_test(tc, test_efficiencies_scale_times_and_ridge);
-	tcase_add_test(tc, test_critical_batch_with_kv_at_zero_context_is_critical_batch);
-	tcase_add_test(tc, test_critical_batch_with_kv_at_1000_tokens);
-	tcase_add_test(tc, test_critical_batch_with_kv_null_when_never_compute_bound);
 	tcase_add_test(tc, test_kv_crossover_dense_b1);
 	tcase_add_test(tc, test_max_batch_in_memory_two_chips);
 	tcase_add_test(tc, test_max_batch_in_memory_zero_when_weights_do_not_fit);
@@ -1147,6 +1504,15 @@ calc_suite(void)
 	tcase_add_test(tc, test_quantity_table_follows_struct_order);
 	tcase_add_test(tc, test_result_get_reads_each_field);
 	tcase_add_test(tc, test_run_fills_every_field);
+	tcase_add_test(tc, test_moe_parts_split_dense_compute_experts_memory);
+	tcase_add_test(tc, test_mla_attention_compute_bound_at_low_ridge);
+	tcase_add_test(tc, test_mla_cache_not_split_by_tensor_parallelism);
+	tcase_add_test(tc, test_allreduce_across_domains_by_hand);
+	tcase_add_test(tc, test_allreduce_mesh_uses_part_of_the_links);
+	tcase_add_test(tc, test_window_kv_and_crossover);
+	tcase_add_test(tc, test_prefill_pairs_and_passes);
+	tcase_add_test(tc, test_speculation_with_the_drafts_steps);
+	tcase_add_test(tc, test_refusals_name_the_numbers);
 	suite_add_tcase(su, tc);
 	return su;
 }

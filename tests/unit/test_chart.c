@@ -611,11 +611,16 @@ START_TEST(test_alt_text_states_key_numbers)
 	ck_assert_msg(strstr(alt, "(328 KB of KV cache per token)") != NULL, "%s", alt);
 	free(alt);
 	/* data/measurements.yaml: gpt-fast 7B 104.9 / 151.1 = 69.4%, 70B on 8
-	 * A100s 57.9%, kipply's 13B 73.8%; MI300X offline 23,515 / 106,673. */
+	 * A100s 58% (v2: one-shot all-reduce latency, bf16 activations),
+	 * kipply's 13B 73.8%; MI300X offline at 49.1% once its KV cache is
+	 * split only 8 ways and its mesh links are counted (v1: 22%). */
 	alt = S_alt_of("theory-vs-practice", &base);
-	ck_assert_str_eq(alt, "Of 11 published measurements none is above the line where measured "
-	    "equals predicted: 3 runs of one sequence reach 57.9% to 73.8% of the prediction, 8 runs "
-	    "of many sequences at once 22% to 62.2%; the lowest is 70B 8\xc3\x97MI300X offline at 22%.");
+	/* Cerebras' 450 tokens/s on four WSE-3 wafers is 145% of a
+	 * prediction that exchanges results twice per layer. */
+	ck_assert_str_eq(alt, "Of 12 published measurements 1 is above the line where measured "
+	    "equals predicted: 4 runs of one sequence reach 58% to 145% of the prediction, 8 runs "
+	    "of many sequences at once 49.1% to 73.3%; the lowest is 70B 8\xc3\x97MI300X offline "
+	    "at 49.1%.");
 	free(alt);
 }
 END_TEST
@@ -644,18 +649,24 @@ START_TEST(test_theory_vs_practice_loads_measurements_and_labels_points)
 		for (j = 0; j < s->n; j++) {
 			ck_assert_ptr_nonnull(s->labels[j]);
 			ck_assert_uint_le(strlen(s->labels[j]), 24);
-			ck_assert(s->y[j] < s->x[j]);
+			/* Below the floor, but for the SRAM wafers: the
+			 * prediction's per-layer exchanges are not how
+			 * they run (data/measurements.yaml says why). */
+			if (strstr(s->labels[j], "WSE-3") != NULL)
+				ck_assert(s->y[j] > s->x[j]);
+			else
+				ck_assert(s->y[j] < s->x[j]);
 			npts++;
 		}
 	}
-	ck_assert_uint_eq(npts, 11);
+	ck_assert_uint_eq(npts, 12);
 	/* gpt-fast's Llama 2 7B: the size from its name, not the stand-in's. */
 	ck_assert_str_eq(f->series[3].labels[0], "7B A100 batch 1");
 	ck_assert(f->series[1].inline_label && !f->series[0].inline_label);
 	buf_init(&csv);
 	chart_csv(f, &csv);
 	ck_assert_ptr_nonnull(strstr(csv.data, "series,predicted_tokens_per_s,measured_tokens_per_s,label\n"
-	    "The floor: measured equals predicted,10,10,\n"));
+	    "The floor: measured equals predicted,5,5,\n"));
 	ck_assert_ptr_nonnull(strstr(csv.data, "\nMemory-bound prediction: a share of the bandwidth,"
 	    "151.10685"));
 	ck_assert_ptr_nonnull(strstr(csv.data, ",104.9,7B A100 batch 1\n"));

@@ -65,7 +65,7 @@ S_real_teardown(void)
 
 START_TEST(test_real_data_loads_every_entry)
 {
-	ck_assert_uint_eq(S_real.nhw, 18);
+	ck_assert_uint_eq(S_real.nhw, 20);
 	ck_assert_uint_eq(S_real.nmodels, 13);
 	ck_assert_uint_eq(S_real.nprices, 12);
 	ck_assert_str_eq(S_real.paths[0], "../data/hardware.yaml");
@@ -82,7 +82,7 @@ START_TEST(test_real_h100_sxm_figures_in_si_units)
 	ck_assert_double_eq_tol(h->hw.flops_per_s[CALC_BF16], 989e12, 1);
 	ck_assert_double_eq_tol(h->hw.flops_per_s[CALC_FP8], 1979e12, 1);
 	ck_assert_double_eq(h->hw.flops_per_s[CALC_FP4], 0);
-	ck_assert_double_eq_tol(h->hw.link_bytes_per_s, 900e9, 1);
+	ck_assert_double_eq_tol(h->hw.link_bytes_per_s, 450e9, 1);
 	ck_assert_double_eq_tol(h->hw.usd_per_hour, 2.99, 1e-12);
 	ck_assert_double_eq(h->hw.tdp_w, 700);
 	ck_assert_str_eq(h->memory_type, "hbm3");
@@ -197,9 +197,9 @@ START_TEST(test_known_list_is_sorted)
 	char *out, *list;
 
 	list = data_known_list(&S_real, DATA_KIND_HW);
-	ck_assert_str_eq(list, "a100-80gb-sxm, b200, b300, gaudi3, gb200, h100-pcie, h100-sxm, "
-	    "h200-sxm, l40s, mi300x, mi325x, mi355x, rtx-4090, tpu-v5e, tpu-v5p, tpu-v6e, "
-	    "tpu-v7, trainium2");
+	ck_assert_str_eq(list, "a100-80gb-sxm, b200, b300, cerebras-wse-3, gaudi3, gb200, "
+	    "groq-lpu, h100-pcie, h100-sxm, h200-sxm, l40s, mi300x, mi325x, mi355x, rtx-4090, "
+	    "tpu-v5e, tpu-v5p, tpu-v6e, tpu-v7, trainium2");
 	free(list);
 	tu_capture_start(&c);
 	data_list_known(&S_real, DATA_KIND_MODELS);
@@ -663,9 +663,9 @@ START_TEST(test_scenario_unknown_chip_lists_known)
 
 	ck_assert_ptr_null(s);
 	ck_assert_str_eq(msgs, "t.yaml:3:11: error: unknown hardware 'h100' in scenario 'x' "
-	    "(known: a100-80gb-sxm, b200, b300, gaudi3, gb200, h100-pcie, h100-sxm, h200-sxm, "
-	    "l40s, mi300x, mi325x, mi355x, rtx-4090, tpu-v5e, tpu-v5p, tpu-v6e, tpu-v7, "
-	    "trainium2)\n");
+	    "(known: a100-80gb-sxm, b200, b300, cerebras-wse-3, gaudi3, gb200, groq-lpu, "
+	    "h100-pcie, h100-sxm, h200-sxm, l40s, mi300x, mi325x, mi355x, rtx-4090, tpu-v5e, "
+	    "tpu-v5p, tpu-v6e, tpu-v7, trainium2)\n");
 	free(msgs);
 }
 END_TEST

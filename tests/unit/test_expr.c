@@ -460,8 +460,8 @@ static const struct {
 	  "t.md:1:16: error: division by zero\n" },
 	{ "floor.t_step_s / (1 - 1)", NULL, "t.md:1:16: error: division by zero\n" },
 	{ "nocost[chips=2].t_step_s", NULL, "t.md:1:1: error: scenario 'nocost' with "
-	  "chips=2 cannot be computed: hardware has no scale-up link, so it cannot run "
-	  "on more than one chip\n" },
+	  "chips=2 cannot be computed: the chips do not fit the hardware's scale-up "
+	  "domains and network\n" },
 	/* prices (tests/fixtures/lessons/data/pricing.yaml) */
 	{ "price(\"tiered-a\").input | $/Mtok", "$1.25/Mtok", NULL },
 	{ "price(\"tiered-a\").output | $/Mtok", "$10/Mtok", NULL },
@@ -558,9 +558,9 @@ START_TEST(test_eval_records_terms_and_derivation)
 	ck_assert_str_eq(v.terms[0].name, "t_step_s");
 	ck_assert_str_eq(v.terms[0].overrides, "");
 	ck_assert_str_eq(v.terms[0].unit, "s");
-	ck_assert_str_eq(v.terms[0].formula, "max(t_memory_s, t_compute_s) + t_comm_s");
-	ck_assert_str_eq(v.terms[0].substituted, "floor.t_step_s = max(t_memory_s, "
-	    "t_compute_s) + t_comm_s = max(0.2333 s, 0.0007074 s) + 0 s = 0.2333 s");
+	ck_assert_str_eq(v.terms[0].formula, "t_weights_s + t_attention_s + t_comm_s");
+	ck_assert_str_eq(v.terms[0].substituted, "floor.t_step_s = t_weights_s + "
+	    "t_attention_s + t_comm_s = 0.2333 s + 0 s + 0 s = 0.2333 s");
 	ck_assert_str_eq(v.terms[0].inputs, "model-big on chip-a; weights fp8, kv bf16, "
 	    "compute fp8; batch 1, context 0, prompt 1024, chips 1, mbu 1, mfu 1; "
 	    "overridden: hbm_bytes_per_s 3e12 (data: 3.35e12)");
@@ -570,9 +570,9 @@ START_TEST(test_eval_records_terms_and_derivation)
 	    "compute fp8; batch 1, context 0, prompt 1024, chips 1, mbu 1, mfu 1");
 	ck_assert_str_eq(v.derivation, "floor.t_step_s / sheet.t_step_s + floor.t_step_s "
 	    "* 0 = 0.2333 s / 0.209 s + 0.2333 s * 0 = 1.117; floor.t_step_s = "
-	    "max(t_memory_s, t_compute_s) + t_comm_s = max(0.2333 s, 0.0007074 s) + 0 s "
-	    "= 0.2333 s; sheet.t_step_s = max(t_memory_s, t_compute_s) + t_comm_s = "
-	    "max(0.209 s, 0.0007074 s) + 0 s = 0.209 s");
+	    "t_weights_s + t_attention_s + t_comm_s = 0.2333 s + 0 s + 0 s "
+	    "= 0.2333 s; sheet.t_step_s = t_weights_s + t_attention_s + t_comm_s = "
+	    "0.209 s + 0 s + 0 s = 0.209 s");
 	expr_value_free(&v);
 	expr_stmt_free(&st);
 }
@@ -658,7 +658,7 @@ START_TEST(test_eval_substitutes_inputs_with_overrides)
 	ck_assert_uint_eq(v.nterms, 1);
 	ck_assert_str_eq(v.terms[0].overrides, "batch=8, context=1000");
 	ck_assert_str_eq(v.derivation, "real[batch=8, context=1000].kv_bytes_moved = "
-	    "B * L * kv_bytes_per_token = 8 * 1000 * 327680 bytes/token = 2.621e9 bytes");
+	    "B * kv_bytes_per_sequence = 8 * 3.277e8 bytes = 2.621e9 bytes");
 	ck_assert_str_eq(v.terms[0].inputs, "model-a on chip-a; weights bf16, kv bf16, "
 	    "compute bf16; batch 8, context 1000, prompt 1024, chips 1, mbu 1, mfu 1");
 	expr_value_free(&v);

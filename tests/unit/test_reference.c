@@ -44,7 +44,7 @@ static const char *const S_model_keys[] = { "params_b", "active_params_b",
 	"layers", "d_model", "heads", "kv_heads", "head_dim", "attention",
 	"mla", "experts", "max_context", NULL };
 static const char *const S_hw_keys[] = { "hbm_gb", "hbm_tb_per_s",
-	"link_gb_per_s", "tflops", NULL };
+	"link_gb_per_s", "scale_up_chips", "tflops", NULL };
 static const char *const S_ov_keys[] = { "hbm_gb", "hbm_tb_per_s",
 	"link_gb_per_s", "tflops_bf16", "tflops_fp8", "params_b",
 	"active_params_b", NULL };
@@ -147,7 +147,7 @@ static int
 S_inline_hw(const struct ynode *map, struct calc_hw *h)
 {
 	const struct ynode *t;
-	double gb = 0, tbs = 0, link = 0;
+	double gb = 0, tbs = 0, link = 0, dom = 1;
 	enum calc_prec p;
 	size_t i;
 	int bad = 0;
@@ -159,6 +159,14 @@ S_inline_hw(const struct ynode *map, struct calc_hw *h)
 	bad |= S_req(map, "hbm_gb", &gb, "inline hardware");
 	bad |= S_req(map, "hbm_tb_per_s", &tbs, "inline hardware");
 	bad |= S_num(map, "link_gb_per_s", &link);
+	/* A source that spreads a model over chips assumes one domain of
+	 * them: the case says how many a domain joins. */
+	bad |= S_num(map, "scale_up_chips", &dom);
+	if (link > 0 && ytree_get(map, "scale_up_chips") == NULL) {
+		diag_error(&map->pos, "inline hardware with a link needs scale_up_chips");
+		bad = 1;
+	}
+	h->scale_up_chips = dom;
 	h->hbm_bytes = gb * 1e9;
 	h->hbm_bytes_per_s = tbs * 1e12;
 	h->link_bytes_per_s = link * 1e9;
