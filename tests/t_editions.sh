@@ -13,7 +13,7 @@ ed_root=$(pwd)
 E1=1764720000		# 2025-12-03
 E2=1764806400		# 2025-12-04
 E3=1764892800		# 2025-12-05
-ed_sums() { (cd "$1" && find . -type f ! -name '*.pdf' -print0 | sort -z | xargs -0 sha256sum); }
+ed_sums() { (cd "$1" && find . -type f ! -name '*.pdf' ! -name .inferbook-site -print0 | sort -z | xargs -0 sha256sum); }
 ed_site() { (cd "$P" && SOURCE_DATE_EPOCH=$1 "$INFERBOOK" site --quiet --out out --data data \
 	--lessons lessons --templates templates "${@:2}"); }
 

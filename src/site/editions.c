@@ -1557,6 +1557,9 @@ S_page_title(const struct site *s, const char *slug, const char **href_slug)
 {
 	size_t i;
 
+	/* *href_slug is NULL when the page is no longer published (a lesson
+	 * removed or renamed since that edition): history names it, but a link
+	 * to it would be dead. */
 	*href_slug = slug;
 	for (i = 0; i < s->npages; i++)
 		if (strcmp(s->pages[i].l->slug, slug) == 0)
@@ -1565,8 +1568,9 @@ S_page_title(const struct site *s, const char *slug, const char **href_slug)
 		return "Chips";
 	if (strcmp(slug, "models") == 0)
 		return "Models";
-	if (strcmp(slug, "answers") == 0)
+	if (strcmp(slug, "answers") == 0 && s->have_answers)
 		return "Answers";
+	*href_slug = NULL;
 	return slug;
 }
 
@@ -1624,8 +1628,9 @@ S_edition_tval(const struct site *s, struct tval *m, const struct site_edition *
 			struct tval *grp = tval_push_map(l);
 
 			tval_set_str(grp, "title", S_page_title(s, mv->lesson, &href));
-			tval_set_strf(grp, "href", "%s.html", href);
-			tval_set_strf(grp, "anchor", "edition-%ld-%s", e->number, href);
+			if (href != NULL)
+				tval_set_strf(grp, "href", "%s.html", href);
+			tval_set_strf(grp, "anchor", "edition-%ld-%s", e->number, mv->lesson);
 			g = tval_set(grp, "numbers", tval_list());
 		}
 		last = mv->lesson;
