@@ -117,5 +117,21 @@ const struct chart_fig *site_chart_fig(const struct site *s, const char *file);
 void site_num_add(struct site *s, const char *id, const char *label,
     const char *value, const char *page, const char *owner);
 void site_nums_free(struct site *s);
+/* pages.c: the template NAME of the templates folder, compiled once
+ * (NULL after a diagnostic). */
+struct tmpl *site_tmpl(struct site *s, const char *name);
+/* Expands and renders one lesson page's body; with `lessons`, the answers
+ * page, which ends with every lesson's worked answers.  0 or -1. */
+int site_render_lesson(struct site *s, struct page *pg, const struct page *lessons,
+    size_t nlessons);
+/* The lesson pages and answers.html, index.html, the static files. */
+int site_write_lessons(struct site *s);
+int site_write_index(struct site *s);
+int site_copy_static(struct site *s);
+/* figreg.c: html_render()'s figure callback (arg: the site). */
+int site_html_figure(void *arg, const struct srcpos *pos, const char *name,
+    const char *alt, const char *caption, struct buf *out);
+/* Draws one chart job's SVG, PNG and CSV into its buffers (any thread). */
+void site_chart_task(const struct site *s, struct chartjob *j);
 
 #endif

@@ -1,0 +1,224 @@
+/*
+ * figreg.c -- the site's figure registry: each `{{ figure NAME
+ * SCENARIO }}` of a lesson becomes one chart job, built while the lessons
+ * are expanded (on the main thread), drawn later by any thread
+ * (site_chart_task), and shown as a <figure> on the web and as vectors in
+ * print.
+ */
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chart.h"
+#include "diag.h"
+#include "html.h"
+#include "lesson.h"
+#include "site.h"
+#include "site_int.h"
+#include "util.h"
+
+/* Lower-case [a-z0-9-] form of s (other characters as '-'). */
+static void
+S_name_part(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		char c = *s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			buf_putc(b, c);
+		else if (c >= 'A' && c <= 'Z')
+			buf_putc(b, (char)(c - 'A' + 'a'));
+		else
+			buf_putc(b, '-');
+	}
+}
+
+void
+site_chart_file(struct buf *out, const char *slug, const char *figure,
+    const char *scenario)
+{
+	S_name_part(out, slug);
+	buf_putc(out, '-');
+	S_name_part(out, figure);
+	buf_putc(out, '-');
+	S_name_part(out, scenario);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Figures                                                              */
+
+static struct chartjob *
+S_chart_find(struct site *s, const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncharts; i++)
+		if (strcmp(s->charts[i].file, file) == 0)
+			return &s->charts[i];
+	return NULL;
+}
+
+/* lesson_expand() asks for `{{ figure NAME SCEN }}`: build the figure now
+ * (drawing comes later, in parallel) and print its image reference. */
+int
+site_expand_figure(void *ctx, const struct lesson *l, const char *name,
+    const struct data_scenario *scen, const struct srcpos *pos, struct buf *md)
+{
+	struct site *s = ctx;
+	struct chartjob *job;
+	struct buf file, alt;
+	struct chart_fig *fig;
+
+	buf_init(&file);
+	site_chart_file(&file, l->slug, name, scen->name);
+	if ((job = S_chart_find(s, file.data)) == NULL) {
+		if (chart_build(name, &s->set, scen, &fig) != 0) {
+			diag_error(pos, "figure '%s' cannot be drawn for scenario '%s'",
+			    name, scen->name);
+			buf_free(&file);
+			return -1;
+		}
+		s->charts = xreallocarray(s->charts, s->ncharts + 1, sizeof(*s->charts));
+		job = &s->charts[s->ncharts++];
+		memset(job, 0, sizeof(*job));
+		job->file = xstrdup(file.data);
+		job->fig = fig;
+		/* Two scenarios of other names can give the same figure (a
+		 * lesson's and the answers'): drawn once, written under both. */
+		job->same = SITE_NO_JOB;
+		for (size_t i = 0; i + 1 < s->ncharts; i++)
+			if (s->charts[i].same == SITE_NO_JOB && chart_fig_same(s->charts[i].fig, fig)) {
+				job->same = i;
+				break;
+			}
+	}
+	buf_init(&alt);
+	chart_alt(job->fig, &alt);
+	buf_puts(md, "![");
+	buf_md_text(md, alt.data != NULL ? alt.data : name);
+	buf_printf(md, "](chart:%s \"", job->file);
+	buf_md_text(md, chart_caption(job->fig) != NULL ? chart_caption(job->fig) : "");
+	buf_puts(md, "\")");
+	buf_free(&alt);
+	buf_free(&file);
+	return 0;
+}
+
+/* The HTML writer meets `![alt](chart:FILE "caption")`. */
+int
+site_html_figure(void *arg, const struct srcpos *pos, const char *name,
+    const char *alt, const char *caption, struct buf *out)
+{
+	struct site *s = arg;
+
+	if (S_chart_find(s, name) == NULL) {
+		diag_error(pos, "unknown chart '%s' (figures are written as {{ figure NAME SCENARIO }})",
+		    name);
+		return -1;
+	}
+	buf_printf(out, "<figure class=\"chart\" id=\"fig-%s\">\n<a href=\"charts/%s.png\">"
+	    "<img src=\"charts/%s.svg\" alt=\"", name, name, name);
+	html_escape(out, alt);
+	buf_printf(out, "\" width=\"%d\" height=\"%d\"></a>\n<figcaption>", (int)CHART_W_PT,
+	    (int)CHART_H_PT);
+	html_escape(out, caption);
+	buf_printf(out, " <span class=\"fig-data\">(<a href=\"charts/%s.csv\">data</a>, "
+	    "<a href=\"charts/%s.png\">large image</a>)</span></figcaption>\n</figure>\n",
+	    name, name);
+	return 0;
+}
+
+const struct chart_fig *
+site_chart_fig(const struct site *s, const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncharts; i++)
+		if (strcmp(s->charts[i].file, file) == 0)
+			return s->charts[s->charts[i].same != SITE_NO_JOB ? s->charts[i].same : i].fig;
+	return NULL;
+}
+
+/* The 2x PNG beside each SVG (1280 x 800 pixels). */
+#define S_PNG_SCALE 2.0
+
+/* Reads a regular file of at most UTIL_MAX_FILE_BYTES into b, silently:
+ * 0, or -1 when it is missing or anything else (b then empty).  With
+ * want_len != (size_t)-1, a file of another size is not read (-1). */
+static int
+S_read_quiet(const char *path, size_t want_len, struct buf *b)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char chunk[65536];
+	ssize_t r;
+
+	buf_reset(b);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > UTIL_MAX_FILE_BYTES ||
+	    (want_len != (size_t)-1 && (size_t)sb.st_size != want_len)) {
+		close(fd);
+		return -1;
+	}
+	while ((r = read(fd, chunk, sizeof(chunk))) > 0 && b->len + (size_t)r <= UTIL_MAX_FILE_BYTES)
+		buf_put(b, chunk, (size_t)r);
+	close(fd);
+	if (r != 0) {
+		buf_reset(b);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A rebuild keeps the previous build's PNG of a figure whose SVG came out
+ * byte-identical, when that PNG is one this renderer made
+ * (chart_png_current(): tool version, encoder, library versions): both
+ * come from the same drawing calls, and rasterising plus deflating is
+ * most of what a figure costs.  Then j->png holds the previous bytes,
+ * which the stage links rather than rewrites.
+ */
+static int
+S_png_keep(const struct site *s, struct chartjob *j)
+{
+	char *path = xasprintf("%s/charts/%s.svg", s->o->out_dir, j->file);
+	struct buf prev;
+	int keep = 0;
+
+	buf_init(&prev);
+	if (S_read_quiet(path, j->svg.len, &prev) == 0 &&
+	    memcmp(prev.data != NULL ? prev.data : "", j->svg.data != NULL ? j->svg.data : "",
+	    j->svg.len) == 0) {
+		free(path);
+		path = xasprintf("%s/charts/%s.png", s->o->out_dir, j->file);
+		if (S_read_quiet(path, (size_t)-1, &j->png) == 0 &&
+		    chart_png_current(j->png.data, j->png.len, S_PNG_SCALE))
+			keep = 1;
+		else
+			buf_reset(&j->png);
+	}
+	free(path);
+	buf_free(&prev);
+	return keep;
+}
+
+
+void
+site_chart_task(const struct site *s, struct chartjob *j)
+{
+	buf_init(&j->svg);
+	buf_init(&j->png);
+	buf_init(&j->csv);
+	if (j->same != SITE_NO_JOB)
+		return;
+	j->rc = chart_svg(j->fig, &j->svg);
+	if (j->rc == 0 && !(j->png_kept = S_png_keep(s, j)))
+		j->rc = chart_png(j->fig, S_PNG_SCALE, &j->png);
+	chart_csv(j->fig, &j->csv);
+}
