@@ -441,7 +441,7 @@ S_bytes_context(const struct data_set *set, const struct data_scenario *base, st
 	if (b->batch > 1 && b->batch != 8 && b->batch != 64 && b->batch <= 4096)
 		bl[nb++] = b->batch;
 	S_geom(lo, hi, S_NPTS, L);
-	chart_fig_axis(&f->x, "Context length (tokens in each sequence's KV cache)", "context",
+	chart_fig_axis(&f->x, "Context length (tokens in each sequence\xe2\x80\x99s KV cache)", "context",
 	    CHART_LOG, CHART_FMT_COUNT, NULL);
 	chart_fig_axis(&f->y, "Bytes moved per decode step", "bytes", CHART_LOG, CHART_FMT_SI, "B");
 	f->x.lo = lo;

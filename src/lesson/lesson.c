@@ -488,6 +488,34 @@ S_record(struct lesson *l, const struct expr_stmt *st, const struct srcpos *open
 	return r;
 }
 
+/*
+ * A string from data (a chip's or model's name) into the body.  Plain
+ * Markdown escaping stops markup in running text, but in a raw_html
+ * lesson the string may land inside an HTML block or attribute, where
+ * backslashes mean nothing and `"` would end the attribute: there every
+ * ASCII punctuation character is written as a numeric character
+ * reference, which Markdown text decodes to the character itself and
+ * HTML reads as text, in element content and in attributes alike.
+ */
+static void
+S_data_text(const struct lesson *l, struct buf *md, const char *s)
+{
+	if (!l->raw_html) {
+		buf_md_text(md, s);
+		return;
+	}
+	for (; s != NULL && *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n' || c == '\r' || c == '\t')
+			buf_putc(md, ' ');
+		else if (c < 0x80 && ispunct(c))
+			buf_printf(md, "&#%u;", (unsigned)c);
+		else
+			buf_putc(md, (char)c);
+	}
+}
+
 static void
 S_number(const struct lesson_expand_opts *o, const struct expr_record *r,
     struct buf *md)
@@ -762,7 +790,7 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 				break;
 			}
 			if (v.type == EXPR_V_STR)
-				buf_md_text(out, v.str);
+				S_data_text(l, out, v.str);
 			else
 				S_number(opts, S_record(l, &st, &open, &v, bl.open), out);
 			expr_value_free(&v);

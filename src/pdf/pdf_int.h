@@ -11,6 +11,8 @@
 
 #include "util.h"
 
+struct md_doc;
+
 /* ---- the look ---- */
 
 #define PDF_BODY_FONT	"DejaVu Serif 10.5"
@@ -97,8 +99,7 @@ struct pdf_ts {
 	int chap;
 	const char *slug;	/* the lesson being read: link resolution */
 	char *prefix;		/* destination prefix for its headings */
-	char **anchors;		/* anchors used in this prefix */
-	size_t nanchors;
+	const struct md_doc *md;	/* the document being read */
 	int hshift;		/* added to Markdown heading levels */
 	int skip_first_h1;	/* the first H1 is the chapter title */
 	const char *marker;	/* list marker waiting for its first block */

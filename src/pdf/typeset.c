@@ -14,6 +14,7 @@
 #include <cmark-gfm-core-extensions.h>
 
 #include "diag.h"
+#include "md.h"
 #include "pdf.h"
 #include "pdf_int.h"
 #include "util.h"
@@ -46,62 +47,20 @@ pdf_ts_new_item(struct pdf_ts *t, enum pdf_itype type)
 	return it;
 }
 
-/* GitHub-style heading anchor, restricted to [a-z0-9_-]. */
+/* The destination of a heading of the Markdown being read: the prefix
+ * (the lesson's slug, or "<slug>.answers") and the front end's id, so
+ * that "#id" means the same heading on the web page and in print. */
 static char *
-S_anchor(const char *text)
+S_dest(struct pdf_ts *t, cmark_node *node)
 {
-	struct buf b;
-	const unsigned char *p;
+	const struct md_heading *h = t->md != NULL ? md_heading_of(t->md, node) : NULL;
 
-	buf_init(&b);
-	for (p = (const unsigned char *)text; *p; p++) {
-		if (isalnum(*p))
-			buf_putc(&b, (char)tolower(*p));
-		else if (*p == ' ' || *p == '-')
-			buf_putc(&b, '-');
-		else if (*p == '_')
-			buf_putc(&b, '_');
-	}
-	if (b.len == 0)
-		buf_puts(&b, "section");
-	return buf_take(&b, NULL);
-}
-
-static char *
-S_unique_dest(struct pdf_ts *t, const char *text)
-{
-	char *a = S_anchor(text), *cand;
-	size_t i, k;
-
-	for (k = 0;; k++) {
-		int used = 0;
-
-		cand = k ? xasprintf("%s-%zu", a, k) : xstrdup(a);
-		for (i = 0; i < t->nanchors; i++)
-			if (strcmp(t->anchors[i], cand) == 0)
-				used = 1;
-		if (!used)
-			break;
-		free(cand);
-	}
-	free(a);
-	t->anchors = xreallocarray(t->anchors, t->nanchors + 1,
-	    sizeof(*t->anchors));
-	t->anchors[t->nanchors++] = cand;
-	a = xasprintf("%s/%s", t->prefix, cand);
-	return a;
+	return xasprintf("%s/%s", t->prefix, h != NULL ? h->id : "section");
 }
 
 void
 pdf_ts_set_prefix(struct pdf_ts *t, const char *prefix)
 {
-	size_t i;
-
-	for (i = 0; i < t->nanchors; i++)
-		free(t->anchors[i]);
-	free(t->anchors);
-	t->anchors = NULL;
-	t->nanchors = 0;
 	free(t->prefix);
 	t->prefix = xstrdup(prefix);
 }
@@ -436,7 +395,7 @@ S_heading(struct pdf_ts *t, cmark_node *node)
 	lvl = (md <= 1 ? 1 : md - 1) + t->hshift;
 	S_inl_init(&in);
 	S_inline(t, node, &in);
-	S_heading_item(t, &in, lvl, S_unique_dest(t, in.text.data ? in.text.data : ""));
+	S_heading_item(t, &in, lvl, S_dest(t, node));
 	S_inl_free(&in);
 }
 
@@ -733,79 +692,46 @@ S_blocks(struct pdf_ts *t, cmark_node *parent, const struct S_bctx *bc)
 		S_block(t, n, bc);
 }
 
-static cmark_node *
-S_parse(const char *md)
+/* Adds the blocks of a document parsed by the front end.  The first H1
+ * is the chapter title when skip_first_h1 is set. */
+static void
+S_markdown(struct pdf_ts *t, const struct md_doc *md)
 {
-	cmark_parser *p;
-	cmark_node *doc;
-	static const char *const exts[] = { "table", "strikethrough", "autolink" };
-	size_t i;
-
-	cmark_gfm_core_extensions_ensure_registered();
-	p = cmark_parser_new(CMARK_OPT_DEFAULT);
-	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
-		cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
-
-		if (e)
-			cmark_parser_attach_syntax_extension(p, e);
-	}
-	cmark_parser_feed(p, md, strlen(md));
-	doc = cmark_parser_finish(p);
-	cmark_parser_free(p);
-	return doc;
-}
-
-/* Adds a Markdown document's blocks. */
-static int
-S_markdown(struct pdf_ts *t, const char *md)
-{
-	cmark_node *doc = S_parse(md ? md : "");
 	struct S_bctx bc = { 0, -1, 0, 0, 0 };
 
-	if (!doc) {
+	t->md = md;
+	S_blocks(t, md->root, &bc);
+	t->md = NULL;
+}
+
+/* Parses text with md_parse() (the web pages' front end and options). */
+static int
+S_parse(struct pdf_ts *t, const char *text, int raw_html, struct md_doc *md)
+{
+	struct md_opts mo;
+
+	memset(&mo, 0, sizeof(mo));
+	mo.file = t->slug;
+	mo.raw_html = raw_html;
+	if (md_parse(text != NULL ? text : "", text != NULL ? strlen(text) : 0, &mo, md) != 0) {
 		diag_error(NULL, "pdf: cannot parse the Markdown of %s", t->slug);
 		return -1;
 	}
-	S_blocks(t, doc, &bc);
-	cmark_node_free(doc);
 	return 0;
 }
 
-/* The first block of the Markdown, if it is an H1: its text, which then
- * serves as the chapter title. */
-static char *
-S_first_h1(const char *md)
+/* The document's first block, if it is an H1: its text, which then
+ * serves as the chapter title (borrowed from md). */
+static const char *
+S_first_h1(const struct md_doc *md)
 {
-	cmark_node *doc = S_parse(md ? md : ""), *n;
-	char *s = NULL;
+	cmark_node *n = cmark_node_first_child(md->root);
+	const struct md_heading *h;
 
-	if (!doc)
+	if (n == NULL || cmark_node_get_type(n) != CMARK_NODE_HEADING ||
+	    cmark_node_get_heading_level(n) != 1 || (h = md_heading_of(md, n)) == NULL)
 		return NULL;
-	n = cmark_node_first_child(doc);
-	if (n && cmark_node_get_type(n) == CMARK_NODE_HEADING &&
-	    cmark_node_get_heading_level(n) == 1) {
-		struct buf b;
-		cmark_iter *it = cmark_iter_new(n);
-		cmark_event_type ev;
-
-		/* Every text under the heading, emphasis and code included. */
-		buf_init(&b);
-		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-			cmark_node *c = cmark_iter_get_node(it);
-
-			if (ev != CMARK_EVENT_ENTER)
-				continue;
-			if (cmark_node_get_type(c) == CMARK_NODE_TEXT ||
-			    cmark_node_get_type(c) == CMARK_NODE_CODE)
-				buf_puts(&b, cmark_node_get_literal(c));
-			else if (cmark_node_get_type(c) == CMARK_NODE_SOFTBREAK)
-				buf_putc(&b, ' ');
-		}
-		cmark_iter_free(it);
-		s = buf_take(&b, NULL);
-	}
-	cmark_node_free(doc);
-	return s;
+	return h->text;
 }
 
 static void
@@ -832,25 +758,32 @@ pdf_ts_plain_heading(struct pdf_ts *t, const char *text, int lvl, const char *de
 int
 pdf_ts_chapter(struct pdf_ts *t, const struct pdf_doc *d, int handout)
 {
-	char *h1 = S_first_h1(d->markdown), *dest;
-	const char *title = d->title && *d->title ? d->title : h1 ? h1 : d->slug;
-	int rc;
+	struct md_doc md;
+	const char *h1, *title;
+	char *dest;
+	int rc = 0;
 
+	t->slug = d->slug;
+	if (S_parse(t, d->markdown, d->raw_html, &md) != 0)
+		return -1;
+	h1 = S_first_h1(&md);
+	title = d->title && *d->title ? d->title : h1 ? h1 : d->slug;
 	t->chaps = xreallocarray(t->chaps, t->nchaps + 1, sizeof(*t->chaps));
 	t->chaps[t->nchaps].title = xstrdup(title);
 	t->chaps[t->nchaps].slug = xstrdup(d->slug);
 	t->chap = (int)t->nchaps++;
-	t->slug = d->slug;
 	pdf_ts_set_prefix(t, d->slug);
 	if (!handout)
 		S_break(t, 1);
 	pdf_ts_plain_heading(t, title, 0, d->slug);
 	t->skip_first_h1 = h1 != NULL;
 	t->hshift = 0;
-	rc = S_markdown(t, d->markdown);
-	free(h1);
-	if (rc == 0 && t->o->answers != PDF_ANSWERS_NONE && d->answers_md &&
+	S_markdown(t, &md);
+	md_doc_free(&md);
+	if (t->o->answers != PDF_ANSWERS_NONE && d->answers_md &&
 	    *d->answers_md && (t->o->answers == PDF_ANSWERS_INLINE || handout)) {
+		if (S_parse(t, d->answers_md, d->answers_raw_html, &md) != 0)
+			return -1;
 		if (t->o->answers == PDF_ANSWERS_APPENDIX)
 			S_break(t, 0);
 		dest = xasprintf("%s.answers", d->slug);
@@ -859,7 +792,8 @@ pdf_ts_chapter(struct pdf_ts *t, const struct pdf_doc *d, int handout)
 		free(dest);
 		t->hshift = 1;
 		t->skip_first_h1 = 1;
-		rc = S_markdown(t, d->answers_md);
+		S_markdown(t, &md);
+		md_doc_free(&md);
 		t->hshift = 0;
 	}
 	return rc;
@@ -869,6 +803,7 @@ pdf_ts_chapter(struct pdf_ts *t, const struct pdf_doc *d, int handout)
 int
 pdf_ts_appendix(struct pdf_ts *t, const struct pdf_doc *docs, size_t n)
 {
+	struct md_doc md;
 	size_t i, any = 0;
 	char *dest;
 
@@ -894,8 +829,10 @@ pdf_ts_appendix(struct pdf_ts *t, const struct pdf_doc *docs, size_t n)
 		free(dest);
 		t->hshift = 1;
 		t->skip_first_h1 = 1;
-		if (S_markdown(t, docs[i].answers_md) != 0)
+		if (S_parse(t, docs[i].answers_md, docs[i].answers_raw_html, &md) != 0)
 			return -1;
+		S_markdown(t, &md);
+		md_doc_free(&md);
 		t->hshift = 0;
 	}
 	return 0;

@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "html.h"
 #include "lesson.h"
+#include "md.h"
 #include "site.h"
 #include "site_int.h"
 #include "util.h"
@@ -63,6 +64,24 @@ S_chart_find(struct site *s, const char *file)
 	return NULL;
 }
 
+/* A caption as the title of a Markdown image: with the body's typographic
+ * punctuation (titles are not inline-parsed, so md_smart() does it), and
+ * every '"' escaped: an unescaped one would end the title early, and the
+ * whole image would come out as literal text. */
+static void
+S_md_title(struct buf *md, const char *caption)
+{
+	char *t = md_smart(caption != NULL ? caption : ""), *p, *q;
+
+	for (p = t; (q = strchr(p, '"')) != NULL; p = q + 1) {
+		*q = '\0';
+		buf_md_text(md, p);
+		buf_puts(md, "\\\"");
+	}
+	buf_md_text(md, p);
+	free(t);
+}
+
 /* lesson_expand() asks for `{{ figure NAME SCEN }}`: build the figure now
  * (drawing comes later, in parallel) and print its image reference. */
 int
@@ -102,7 +121,7 @@ site_expand_figure(void *ctx, const struct lesson *l, const char *name,
 	buf_puts(md, "![");
 	buf_md_text(md, alt.data != NULL ? alt.data : name);
 	buf_printf(md, "](chart:%s \"", job->file);
-	buf_md_text(md, chart_caption(job->fig) != NULL ? chart_caption(job->fig) : "");
+	S_md_title(md, chart_caption(job->fig));
 	buf_puts(md, "\")");
 	buf_free(&alt);
 	buf_free(&file);

@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "html.h"
 #include "lesson.h"
+#include "md.h"
 #include "site.h"
 #include "site_int.h"
 #include "tmpl.h"
@@ -49,7 +50,7 @@ S_common(struct site *s, struct tval *ctx, const char *current)
 		const struct lesson *l = s->pages[i].l;
 
 		tval_set_strf(m, "href", "%s.html", l->slug);
-		tval_set_str(m, "title", l->title);
+		tval_set_str(m, "title", s->pages[i].title);
 		tval_set_strf(m, "order", "%ld", l->order);
 		tval_set_bool(m, "current", current != NULL && strcmp(current, l->slug) == 0);
 	}
@@ -108,50 +109,82 @@ S_expand_web(struct site *s, struct lesson *l, enum lesson_answers answers,
 	return lesson_expand(l, &eo, md);
 }
 
+/* Renders md (expanded from lesson l; `above` lines of our own precede
+ * the lesson's body in it) with l's own raw-HTML setting, appending to
+ * html and to pg->doc; ids are unique across the page. */
+static int
+S_render_part(struct site *s, struct page *pg, const struct lesson *l, unsigned above,
+    const struct buf *md, struct md_ids *ids, struct buf *html)
+{
+	struct html_opts ho;
+	struct html_doc part;
+	size_t i;
+	int rc;
+
+	memset(&ho, 0, sizeof(ho));
+	ho.file = l->path;
+	ho.line_offset = l->body_line > above + 1 ? l->body_line - 1 - above : 0;
+	ho.unsafe = l->raw_html;
+	ho.figure = site_html_figure;
+	ho.figure_arg = s;
+	ho.ids = ids;
+	rc = html_render(md->data != NULL ? md->data : "", md->len, &ho, html, &part);
+	if (rc != 0)
+		return -1;
+	pg->doc.headings = xreallocarray(pg->doc.headings, pg->doc.nheadings + part.nheadings + 1,
+	    sizeof(*pg->doc.headings));
+	for (i = 0; i < part.nheadings; i++)
+		pg->doc.headings[pg->doc.nheadings++] = part.headings[i];
+	free(part.headings);
+	return 0;
+}
+
 /*
  * Expands and renders one lesson page's body (numbers, figures, HTML).
  * A lesson page shows its problems without their worked answers; the
  * answers page (answers != NULL) ends with every lesson's worked answers,
- * problems included, under a heading of their own.
+ * problems included, under a heading of their own.  Each lesson's part
+ * is rendered with that lesson's raw_html setting and positions: answers
+ * that did not opt into raw HTML do not get it from the answers page.
  */
 int
 site_render_lesson(struct site *s, struct page *pg, const struct page *lessons,
     size_t nlessons)
 {
-	struct html_opts ho;
-	struct buf md;
+	struct md_ids ids = { NULL, 0 };
+	struct buf md, all, html;
 	size_t i;
 	int rc;
 
 	buf_init(&md);
+	buf_init(&all);
+	buf_init(&html);
+	memset(&pg->doc, 0, sizeof(pg->doc));
 	rc = S_expand_web(s, pg->l, lessons != NULL ? LESSON_ANSWERS_SHOW :
 	    LESSON_ANSWERS_HIDE, &md);
+	if (rc == 0)
+		rc = S_render_part(s, pg, pg->l, 0, &md, &ids, &html);
+	buf_put(&all, md.data != NULL ? md.data : "", md.len);
 	for (i = 0; rc == 0 && i < nlessons; i++) {
 		if (lessons[i].l->nanswers == 0)
 			continue;
 		/* The title is data, not Markdown: escape what could be markup. */
-		buf_puts(&md, "\n\n## ");
+		buf_reset(&md);
+		buf_puts(&md, "## ");
 		buf_md_text(&md, lessons[i].l->title);
 		buf_puts(&md, ": worked answers\n\n");
 		rc = S_expand_web(s, lessons[i].l, LESSON_ANSWERS_SHOW, &md);
+		if (rc == 0)
+			rc = S_render_part(s, pg, lessons[i].l, 2, &md, &ids, &html);
+		buf_puts(&all, "\n\n");
+		buf_put(&all, md.data != NULL ? md.data : "", md.len);
 	}
-	if (rc == 0) {
-		struct buf html;
-
-		memset(&ho, 0, sizeof(ho));
-		ho.file = pg->l->path;
-		ho.line_offset = pg->l->body_line > 0 ? pg->l->body_line - 1 : 0;
-		ho.unsafe = pg->l->raw_html;
-		ho.smart = 1;
-		ho.figure = site_html_figure;
-		ho.figure_arg = s;
-		buf_init(&html);
-		rc = html_render(md.data != NULL ? md.data : "", md.len, &ho, &html, &pg->doc);
-		buf_putc(&html, '\0');
-		pg->html = buf_take(&html, NULL);
-		pg->md = buf_take(&md, NULL);
-	}
+	buf_putc(&html, '\0');
+	pg->html = buf_take(&html, NULL);
+	buf_putc(&all, '\0');
+	pg->md = buf_take(&all, NULL);
 	buf_free(&md);
+	md_ids_free(&ids);
 	return rc;
 }
 
@@ -161,9 +194,9 @@ S_lesson_ctx(struct site *s, const struct page *pg, size_t idx)
 	struct tval *ctx = tval_map(), *toc;
 	size_t i;
 
-	tval_set_str(ctx, "title", pg->l->title);
-	tval_set_str(ctx, "description", pg->l->summary != NULL ? pg->l->summary : "");
-	tval_set_str(ctx, "summary", pg->l->summary != NULL ? pg->l->summary : "");
+	tval_set_str(ctx, "title", pg->title);
+	tval_set_str(ctx, "description", pg->summary);
+	tval_set_str(ctx, "summary", pg->summary);
 	tval_set_str(ctx, "body", pg->html);
 	if (idx != (size_t)-1) {
 		tval_set_strf(ctx, "order", "%ld", pg->l->order);
@@ -171,13 +204,13 @@ S_lesson_ctx(struct site *s, const struct page *pg, size_t idx)
 			struct tval *p = tval_set(ctx, "prev", tval_map());
 
 			tval_set_strf(p, "href", "%s.html", s->pages[idx - 1].l->slug);
-			tval_set_str(p, "title", s->pages[idx - 1].l->title);
+			tval_set_str(p, "title", s->pages[idx - 1].title);
 		}
 		if (idx + 1 < s->npages) {
 			struct tval *p = tval_set(ctx, "next", tval_map());
 
 			tval_set_strf(p, "href", "%s.html", s->pages[idx + 1].l->slug);
-			tval_set_str(p, "title", s->pages[idx + 1].l->title);
+			tval_set_str(p, "title", s->pages[idx + 1].title);
 		}
 	}
 	toc = tval_list();
@@ -231,8 +264,8 @@ site_write_index(struct site *s)
 		const struct lesson *l = s->pages[i].l;
 
 		tval_set_strf(m, "href", "%s.html", l->slug);
-		tval_set_str(m, "title", l->title);
-		tval_set_str(m, "summary", l->summary != NULL ? l->summary : "");
+		tval_set_str(m, "title", s->pages[i].title);
+		tval_set_str(m, "summary", s->pages[i].summary);
 		tval_set_strf(m, "order", "%ld", l->order);
 	}
 	return site_page(s, "index.html", "index.html", ctx, "index");

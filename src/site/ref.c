@@ -439,7 +439,7 @@ S_lesson_group(struct tval *groups, const struct page *pg, const char *href,
 	struct tval *g = tval_push_map(groups), *nums;
 	size_t i, k;
 
-	tval_set_str(g, "title", l->title);
+	tval_set_str(g, "title", pg->title);
 	tval_set_str(g, "href", href);
 	tval_set_strf(g, "anchor", "l-%s", l->slug);
 	nums = tval_set(g, "numbers", tval_list());

@@ -27,6 +27,7 @@
 #include "expr.h"
 #include "html.h"
 #include "lesson.h"
+#include "md.h"
 #include "site.h"
 #include "site_int.h"
 #include "tmpl.h"
@@ -237,6 +238,18 @@ static const char *const S_taken[] = { "index", "answers", "chips", "models",
 	"derivations", "style", "print", "numbers", "charts", "handouts", NULL };
 
 
+/* A page for lesson l: the title and summary it shows are set with the
+ * body's typographic punctuation, so that the page title, the navigation,
+ * the contents and the PDF's TOC and bookmarks read as the text does. */
+static void
+S_page_init(struct page *pg, struct lesson *l)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->l = l;
+	pg->title = md_smart(l->title);
+	pg->summary = md_smart(l->summary != NULL ? l->summary : "");
+}
+
 static int
 S_load_lessons(struct site *s)
 {
@@ -255,8 +268,7 @@ S_load_lessons(struct site *s)
 			if (lesson_lint(l) != 0)
 				rc = -1;
 			s->pages = xreallocarray(s->pages, s->npages + 1, sizeof(*s->pages));
-			memset(&s->pages[s->npages], 0, sizeof(*s->pages));
-			s->pages[s->npages++].l = l;
+			S_page_init(&s->pages[s->npages++], l);
 		}
 		free(path);
 		free(names[i]);
@@ -268,6 +280,7 @@ S_load_lessons(struct site *s)
 		if (lesson_load(path, &s->set, &s->answers.l) != 0)
 			rc = -1;
 		else {
+			S_page_init(&s->answers, s->answers.l);
 			s->have_answers = 1;
 			if (lesson_lint(s->answers.l) != 0)
 				rc = -1;
@@ -314,6 +327,8 @@ S_free(struct site *s)
 
 	for (i = 0; i < s->npages; i++) {
 		lesson_free(s->pages[i].l);
+		free(s->pages[i].title);
+		free(s->pages[i].summary);
 		free(s->pages[i].html);
 		free(s->pages[i].md);
 		html_doc_free(&s->pages[i].doc);
@@ -321,6 +336,8 @@ S_free(struct site *s)
 	free(s->pages);
 	if (s->have_answers || s->answers.l != NULL) {
 		lesson_free(s->answers.l);
+		free(s->answers.title);
+		free(s->answers.summary);
 		free(s->answers.html);
 		free(s->answers.md);
 		html_doc_free(&s->answers.doc);
@@ -355,6 +372,7 @@ site_build(const struct site_opts *o)
 	memset(&s, 0, sizeof(s));
 	memset(&pdfs, 0, sizeof(pdfs));
 	s.o = o;
+	md_init();	/* before the threads: cmark-gfm's extension registry */
 	if (data_load(o->data_dir, &s.set) != 0)
 		return -1;
 	s.have_set = 1;

@@ -34,6 +34,8 @@ struct chartjob {
 
 struct page {
 	struct lesson *l;
+	char *title, *summary;		/* l's, with the typographic punctuation of
+					 * the body (md_smart()); summary "" if none */
 	char *md;			/* expanded Markdown */
 	char *html;			/* rendered body */
 	struct html_doc doc;
