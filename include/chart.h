@@ -137,8 +137,12 @@ struct chart_fig {
 
 /* ---- the named figures ---- */
 
-/* The eleven figure names, in the explainer's order (static array). */
+/* The figure names, in the explainer's order (static array of *n). */
 const char *const *chart_names(size_t *n);
+/* 1 when chart_build() knows a figure of that name, else 0. */
+int chart_known(const char *name);
+/* The names as "roofline, step-time, ..." for messages; the caller frees. */
+char *chart_known_list(void);
 
 /* Builds figure `name` from the data set, driven by the base scenario
  * (its model, chip, precisions, batch, context, chips, efficiencies).

@@ -144,6 +144,32 @@ else
 		if [ -z "$t_left" ]; then ok; else fail "site/$t_name left: $t_left"; fi
 	done
 
+	# `check` and `site` read lessons and data through the same loaders
+	# (lesson_dir_load, data_load): each refuses every case of the other.
+	# Templates are the site's alone (tmpl-* cases).
+	for t_case in tests/bad/site/*/; do
+		t_case=${t_case%/}; t_name=${t_case##*/}
+		case $t_name in base-lessons|escape|tmpl-*) continue ;; esac
+		S_site_stage "$t_name"
+		expect_status 1 S_bad_in "$TMP/site/$t_name" "$INFERBOOK" check --data data \
+		    --lessons lessons
+	done
+	for t_case in tests/bad/lesson/*/; do
+		t_case=${t_case%/}; t_name=${t_case##*/}
+		S_site_stage base-lessons
+		rm -rf "$TMP/site/base-lessons/lessons"
+		cp -R "$t_case" "$TMP/site/base-lessons/lessons"
+		expect_status 1 S_site_build base-lessons
+	done
+	for t_case in tests/bad/data/*/; do
+		t_case=${t_case%/}; t_name=${t_case##*/}
+		S_bad_stage "$t_name" "$t_case"
+		S_site_stage base-lessons
+		rm -rf "$TMP/site/base-lessons/data"
+		cp -R "$TMP/bad/$t_name" "$TMP/site/base-lessons/data"
+		expect_status 1 S_site_build base-lessons
+	done
+
 	# --out naming an input folder, or the working directory: refused,
 	# and the inputs untouched.
 	S_site_stage base-lessons

@@ -5,6 +5,7 @@
  * every plotted value: no physics here, only choices of what to plot.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,18 +18,6 @@
 #include "util.h"
 
 #define S_NPTS 64
-
-static const char *const S_names[] = {
-	"roofline", "step-time", "frontier", "bytes-vs-context", "cost-vs-context",
-	"output-input", "chips", "scale-out", "moe", "capacity", "theory-vs-practice",
-};
-
-const char *const *
-chart_names(size_t *n)
-{
-	*n = sizeof(S_names) / sizeof(S_names[0]);
-	return S_names;
-}
 
 /* ---- helpers ---- */
 
@@ -1208,6 +1197,9 @@ S_theory(const struct data_set *set, const struct data_scenario *base, struct ch
 
 typedef int (*S_builder)(const struct data_set *, const struct data_scenario *, struct chart_fig *);
 
+/* The one list of figures, in the explainer's order: name, builder and
+ * title.  chart_names() and the "unknown figure" message are made from
+ * it; a new figure is one row here. */
 static const struct {
 	const char *name;
 	const char *title;
@@ -1225,6 +1217,50 @@ static const struct {
 	{ "capacity", "Memory capacity: concurrent sequences against context length", S_capacity },
 	{ "theory-vs-practice", "Theory against practice: measured against predicted throughput", S_theory },
 };
+#define S_NFIGS (sizeof(S_figs) / sizeof(S_figs[0]))
+
+static const char *S_names[S_NFIGS];
+static pthread_once_t S_names_once = PTHREAD_ONCE_INIT;
+
+static void
+S_names_init(void)
+{
+	size_t i;
+
+	for (i = 0; i < S_NFIGS; i++)
+		S_names[i] = S_figs[i].name;
+}
+
+const char *const *
+chart_names(size_t *n)
+{
+	pthread_once(&S_names_once, S_names_init);
+	*n = S_NFIGS;
+	return S_names;
+}
+
+int
+chart_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < S_NFIGS; i++)
+		if (strcmp(S_figs[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+char *
+chart_known_list(void)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < S_NFIGS; i++)
+		buf_printf(&b, "%s%s", i > 0 ? ", " : "", S_figs[i].name);
+	return buf_take(&b, NULL);
+}
 
 int
 chart_build(const char *name, const struct data_set *set, const struct data_scenario *base,
@@ -1232,9 +1268,10 @@ chart_build(const char *name, const struct data_set *set, const struct data_scen
 {
 	size_t i;
 	struct chart_fig *f;
+	char *known;
 
 	*out = NULL;
-	for (i = 0; i < sizeof(S_figs) / sizeof(S_figs[0]); i++) {
+	for (i = 0; i < S_NFIGS; i++) {
 		if (strcmp(S_figs[i].name, name) != 0)
 			continue;
 		if (calc_check(&base->sc) != NULL) {
@@ -1250,8 +1287,8 @@ chart_build(const char *name, const struct data_set *set, const struct data_scen
 		*out = f;
 		return 0;
 	}
-	diag_error(base != NULL ? &base->pos : NULL, "unknown figure '%s' (known: roofline, "
-	    "step-time, frontier, bytes-vs-context, cost-vs-context, output-input, chips, "
-	    "scale-out, moe, capacity, theory-vs-practice)", name);
+	known = chart_known_list();
+	diag_error(base != NULL ? &base->pos : NULL, "unknown figure '%s' (known: %s)", name, known);
+	free(known);
 	return -1;
 }

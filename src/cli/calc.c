@@ -377,6 +377,7 @@ cli_calc(int argc, char *argv[])
 	const char *why;
 	struct buf out;
 	int ch, bad = 0, rc = 1;
+	char *dir;
 
 	memset(&o, 0, sizeof(o));
 	o.chips = o.batch = 1;
@@ -437,8 +438,12 @@ cli_calc(int argc, char *argv[])
 	    (o.kv && S_prec("kv", o.kv, &kv)))
 		return 1;
 
-	if (data_load(cli_default_dir(o.data, "data"), &set) != 0)
+	dir = cli_default_dir(o.data, "data");
+	if (data_load(dir, &set) != 0) {
+		free(dir);
 		return 1;
+	}
+	free(dir);
 	if ((hw = data_find_hw(&set, o.hardware)) == NULL) {
 		fprintf(stderr, "inferbook: error: --hardware: unknown hardware '%s'\n", o.hardware);
 		data_list_known(&set, DATA_KIND_HW);

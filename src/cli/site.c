@@ -64,10 +64,9 @@ cli_site(int argc, char *argv[])
 		fprintf(stderr, "inferbook: site: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	/* cli_default_dir() answers in one static buffer: keep copies. */
-	d = xstrdup(cli_default_dir(data, "data"));
-	l = xstrdup(cli_default_dir(lessons, "lessons"));
-	t = xstrdup(cli_default_dir(templates, "templates"));
+	d = cli_default_dir(data, "data");
+	l = cli_default_dir(lessons, "lessons");
+	t = cli_default_dir(templates, "templates");
 	o.data_dir = d;
 	o.lessons_dir = l;
 	o.templates_dir = t;

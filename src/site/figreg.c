@@ -96,9 +96,18 @@ site_expand_figure(void *ctx, const struct lesson *l, const char *name,
 	buf_init(&file);
 	site_chart_file(&file, l->slug, name, scen->name);
 	if ((job = S_chart_find(s, file.data)) == NULL) {
+		/* One report per bad input, by whoever knows its position: an
+		 * unknown name here, at the {{ figure }}; data that cannot make
+		 * the figure in chart_build(), at the scenario. */
+		if (!chart_known(name)) {
+			char *known = chart_known_list();
+
+			diag_error(pos, "unknown figure '%s' (known: %s)", name, known);
+			free(known);
+			buf_free(&file);
+			return -1;
+		}
 		if (chart_build(name, &s->set, scen, &fig) != 0) {
-			diag_error(pos, "figure '%s' cannot be drawn for scenario '%s'",
-			    name, scen->name);
 			buf_free(&file);
 			return -1;
 		}

@@ -8,11 +8,6 @@
  * pages, figreg.c keeps the figures, book.c the PDFs, ref.c the pages made
  * from data, numbers.c numbers.tsv and the change report.
  */
-#include <sys/stat.h>
-
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,81 +157,8 @@ S_pool_finish(struct site *s, struct pool *p)
 /* ------------------------------------------------------------------ */
 /* Lessons                                                              */
 
-static int
-S_cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-S_cmp_page(const void *a, const void *b)
-{
-	const struct lesson *x = ((const struct page *)a)->l, *y = ((const struct page *)b)->l;
-
-	if (x->order != y->order)
-		return x->order < y->order ? -1 : 1;
-	return strcmp(x->slug, y->slug);
-}
-
-/* The lesson files of the folder, sorted by name (answers.md apart). */
-static int
-S_list_lessons(struct site *s, char ***names, size_t *n, int *answers)
-{
-	DIR *d = opendir(s->o->lessons_dir);
-	struct dirent *e;
-	int rc = 0;
-
-	*names = NULL;
-	*n = 0;
-	*answers = 0;
-	if (d == NULL) {
-		struct srcpos pos = { s->o->lessons_dir, 0, 0 };
-
-		diag_error(&pos, "cannot read the lessons folder: %s", strerror(errno));
-		return -1;
-	}
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		char *path;
-		struct stat sb;
-
-		if (len < 4 || strcmp(e->d_name + len - 3, ".md") != 0 || e->d_name[0] == '.')
-			continue;
-		if (strcmp(e->d_name, "README.md") == 0)
-			continue;
-		path = xasprintf("%s/%s", s->o->lessons_dir, e->d_name);
-		if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-			struct srcpos pos = { path, 0, 0 };
-			int err = errno, lnk = lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
-
-			/* A link could lead out of the tree: lessons are plain files. */
-			if (lnk)
-				diag_error(&pos, "a symbolic link (lessons must be plain files inside the folder)");
-			else if (lstat(path, &sb) != 0)
-				diag_error(&pos, "cannot read: %s", strerror(err));
-			else
-				diag_error(&pos, "not a regular file");
-			free(path);
-			rc = -1;
-			continue;
-		}
-		free(path);
-		if (strcmp(e->d_name, "answers.md") == 0) {
-			*answers = 1;
-			continue;
-		}
-		*names = xreallocarray(*names, *n + 1, sizeof(**names));
-		(*names)[(*n)++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	if (*n > 0)
-		qsort(*names, *n, sizeof(**names), S_cmp_name);
-	return rc;
-}
-
-static const char *const S_taken[] = { "index", "answers", "chips", "models",
+const char *const site_reserved_slugs[] = { "index", "answers", "chips", "models",
 	"derivations", "style", "print", "numbers", "charts", "handouts", NULL };
-
 
 /* A page for lesson l: the title and summary it shows are set with the
  * body's typographic punctuation, so that the page title, the navigation,
@@ -253,63 +175,20 @@ S_page_init(struct page *pg, struct lesson *l)
 static int
 S_load_lessons(struct site *s)
 {
-	char **names;
-	size_t n, i, j;
-	int answers, rc;
+	struct lesson_dir d;
+	size_t i;
+	int rc = 0;
 
-	rc = S_list_lessons(s, &names, &n, &answers);
-	for (i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", s->o->lessons_dir, names[i]);
-		struct lesson *l;
-
-		if (lesson_load(path, &s->set, &l) != 0)
-			rc = -1;
-		else {
-			if (lesson_lint(l) != 0)
-				rc = -1;
-			s->pages = xreallocarray(s->pages, s->npages + 1, sizeof(*s->pages));
-			S_page_init(&s->pages[s->npages++], l);
-		}
-		free(path);
-		free(names[i]);
-	}
-	free(names);
-	if (answers) {
-		char *path = xasprintf("%s/answers.md", s->o->lessons_dir);
-
-		if (lesson_load(path, &s->set, &s->answers.l) != 0)
-			rc = -1;
-		else {
-			S_page_init(&s->answers, s->answers.l);
-			s->have_answers = 1;
-			if (lesson_lint(s->answers.l) != 0)
-				rc = -1;
-		}
-		free(path);
-	}
-	if (s->npages > 0)
-		qsort(s->pages, s->npages, sizeof(*s->pages), S_cmp_page);
-	for (i = 0; i < s->npages; i++) {
-		const struct lesson *l = s->pages[i].l;
-
-		for (j = 0; S_taken[j] != NULL; j++)
-			if (strcmp(l->slug, S_taken[j]) == 0) {
-				diag_error(&l->pos, "slug '%s' is the name of a generated page", l->slug);
-				rc = -1;
-			}
-		if (i > 0 && strcmp(l->slug, s->pages[i - 1].l->slug) == 0) {
-			diag_error(&l->pos, "slug '%s' is used by another lesson too", l->slug);
-			rc = -1;
-		}
-	}
-	if (rc != 0)
+	if (lesson_dir_load(s->o->lessons_dir, &s->set, site_reserved_slugs, &d) != 0)
 		return -1;
-	if (s->npages == 0) {
-		struct srcpos pos = { s->o->lessons_dir, 0, 0 };
-
-		diag_error(&pos, "no lessons (*.md files) in the folder");
-		return -1;
+	s->pages = xcalloc(d.n + 1, sizeof(*s->pages));
+	for (i = 0; i < d.n; i++)
+		S_page_init(&s->pages[s->npages++], d.lessons[i]);
+	if (d.answers != NULL) {
+		S_page_init(&s->answers, d.answers);
+		s->have_answers = 1;
 	}
+	free(d.lessons);	/* the lessons now belong to the pages */
 	for (i = 0; i < s->npages; i++)
 		if (site_render_lesson(s, &s->pages[i], NULL, 0) != 0)
 			rc = -1;
