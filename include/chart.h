@@ -248,14 +248,9 @@ int chart_png(const struct chart_fig *f, double scale, struct buf *out);
 int chart_png_encode(cairo_surface_t *sf, int png_filters, int zlib_level,
     int zlib_strategy, const char *software, struct buf *out);
 /* What decides a PNG's bytes besides the drawing: "inferbook VERSION
- * chart-png/REV (cairo V, libpng V, zlib V)" (a static string).  A build
- * may reuse an earlier PNG only when its SVG is byte-identical and the
- * PNG carries this exact string. */
+ * chart-png/REV (cairo V, libpng V, zlib V)" (a static string), written
+ * into the PNG's Software text chunk. */
 const char *chart_png_renderer(void);
-/* 1 when data[0..len) looks like a whole PNG that chart_png(f, scale)
- * makes with this renderer (its size, its tEXt chunk, its end), else 0:
- * what a rebuild checks before it keeps an earlier build's PNG. */
-int chart_png_current(const char *data, size_t len, double scale);
 /* The data behind the figure: "series,<x key>,<y key>[,label]" rows (the
  * label column when bars or points carry text). */
 void chart_csv(const struct chart_fig *f, struct buf *out);

@@ -278,32 +278,6 @@ chart_png_renderer(void)
 	return S_renderer;
 }
 
-static uint32_t
-S_be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-int
-chart_png_current(const char *data, size_t len, double scale)
-{
-	static const unsigned char iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
-	const unsigned char *p = (const unsigned char *)data;
-	const char *r = chart_png_renderer();
-	size_t rl = strlen(r);
-
-	/* Signature, IHDR of the size chart_png(f, scale) makes, then the
-	 * tEXt chunk chart_png writes next, and a whole file (IEND). */
-	if (!(scale > 0) || len < 33 + 8 + 9 + rl + 4 + sizeof(iend) ||
-	    memcmp(p, "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16) != 0 ||
-	    S_be32(p + 16) != (uint32_t)lround(CHART_W_PT * scale) ||
-	    S_be32(p + 20) != (uint32_t)lround(CHART_H_PT * scale) ||
-	    S_be32(p + 33) != 9 + rl || memcmp(p + 37, "tEXtSoftware", 13) != 0 ||
-	    memcmp(p + 50, r, rl) != 0 || memcmp(p + len - sizeof(iend), iend, sizeof(iend)) != 0)
-		return 0;
-	return 1;
-}
-
 int
 chart_png(const struct chart_fig *f, double scale, struct buf *out)
 {

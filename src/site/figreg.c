@@ -5,13 +5,9 @@
  * (site_chart_task), and shown as a <figure> on the web and as vectors in
  * print.
  */
-#include <sys/stat.h>
-
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "chart.h"
 #include "diag.h"
@@ -175,68 +171,13 @@ site_chart_fig(const struct site *s, const char *file)
 /* The 2x PNG beside each SVG (1280 x 800 pixels). */
 #define S_PNG_SCALE 2.0
 
-/* Reads a regular file of at most UTIL_MAX_FILE_BYTES into b, silently:
- * 0, or -1 when it is missing or anything else (b then empty).  With
- * want_len != (size_t)-1, a file of another size is not read (-1). */
-static int
-S_read_quiet(const char *path, size_t want_len, struct buf *b)
-{
-	struct stat sb;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	char chunk[65536];
-	ssize_t r;
-
-	buf_reset(b);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > UTIL_MAX_FILE_BYTES ||
-	    (want_len != (size_t)-1 && (size_t)sb.st_size != want_len)) {
-		close(fd);
-		return -1;
-	}
-	while ((r = read(fd, chunk, sizeof(chunk))) > 0 && b->len + (size_t)r <= UTIL_MAX_FILE_BYTES)
-		buf_put(b, chunk, (size_t)r);
-	close(fd);
-	if (r != 0) {
-		buf_reset(b);
-		return -1;
-	}
-	return 0;
-}
-
 /*
- * A rebuild keeps the previous build's PNG of a figure whose SVG came out
- * byte-identical, when that PNG is one this renderer made
- * (chart_png_current(): tool version, encoder, library versions): both
- * come from the same drawing calls, and rasterising plus deflating is
- * most of what a figure costs.  Then j->png holds the previous bytes,
- * which the stage links rather than rewrites.
+ * Draws a chart job (any thread).  Every PNG is drawn: a rebuild once kept
+ * the previous build's PNG when the SVG was unchanged, which could leave
+ * bytes a cold build would not write (and kept a damaged PNG for ever);
+ * a rebuild now writes exactly what a cold build writes, and the stage
+ * still links a file whose bytes did not change.
  */
-static int
-S_png_keep(const struct site *s, struct chartjob *j)
-{
-	char *path = xasprintf("%s/charts/%s.svg", s->o->out_dir, j->file);
-	struct buf prev;
-	int keep = 0;
-
-	buf_init(&prev);
-	if (S_read_quiet(path, j->svg.len, &prev) == 0 &&
-	    memcmp(prev.data != NULL ? prev.data : "", j->svg.data != NULL ? j->svg.data : "",
-	    j->svg.len) == 0) {
-		free(path);
-		path = xasprintf("%s/charts/%s.png", s->o->out_dir, j->file);
-		if (S_read_quiet(path, (size_t)-1, &j->png) == 0 &&
-		    chart_png_current(j->png.data, j->png.len, S_PNG_SCALE))
-			keep = 1;
-		else
-			buf_reset(&j->png);
-	}
-	free(path);
-	buf_free(&prev);
-	return keep;
-}
-
-
 void
 site_chart_task(const struct site *s, struct chartjob *j)
 {
@@ -245,8 +186,9 @@ site_chart_task(const struct site *s, struct chartjob *j)
 	buf_init(&j->csv);
 	if (j->same != SITE_NO_JOB)
 		return;
+	(void)s;
 	j->rc = chart_svg(j->fig, &j->svg);
-	if (j->rc == 0 && !(j->png_kept = S_png_keep(s, j)))
+	if (j->rc == 0)
 		j->rc = chart_png(j->fig, S_PNG_SCALE, &j->png);
 	chart_csv(j->fig, &j->csv);
 }

@@ -28,7 +28,6 @@ struct chartjob {
 					 * files this one's repeat), or SITE_NO_JOB */
 	struct buf svg, png, csv;
 	int rc;
-	int png_kept;			/* the previous build's PNG was still right */
 };
 #define SITE_NO_JOB ((size_t)-1)
 

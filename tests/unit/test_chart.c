@@ -915,41 +915,6 @@ START_TEST(test_fig_same_compares_every_drawn_field)
 }
 END_TEST
 
-START_TEST(test_png_current_knows_its_own_pngs)
-{
-	struct chart_fig *f = S_synthetic("synthetic");
-	struct buf png;
-	char *r;
-	size_t rl;
-
-	buf_init(&png);
-	ck_assert_int_eq(chart_png(f, 2, &png), 0);
-	ck_assert_int_eq(chart_png_current(png.data, png.len, 2), 1);
-	/* Another scale, a cut file, another renderer, another encoder. */
-	ck_assert_int_eq(chart_png_current(png.data, png.len, 1), 0);
-	ck_assert_int_eq(chart_png_current(png.data, png.len - 1, 2), 0);
-	ck_assert_int_eq(chart_png_current(png.data, 40, 2), 0);
-	rl = strlen(chart_png_renderer());
-	for (r = png.data; r + rl <= png.data + png.len && memcmp(r, chart_png_renderer(), rl) != 0; r++)
-		;
-	ck_assert(r + rl <= png.data + png.len);	/* found */
-	r[rl - 2] ^= 1;
-	ck_assert_int_eq(chart_png_current(png.data, png.len, 2), 0);
-	r[rl - 2] ^= 1;
-	ck_assert_int_eq(chart_png_current(png.data, png.len, 2), 1);
-	buf_reset(&png);
-	{
-		cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1280, 800);
-		ck_assert_int_eq(chart_png_encode(sf, CHART_PNG_FILTERS, CHART_PNG_LEVEL,
-		    Z_DEFAULT_STRATEGY, NULL, &png), 0);
-		ck_assert_int_eq(chart_png_current(png.data, png.len, 2), 0);
-		cairo_surface_destroy(sf);
-	}
-	buf_free(&png);
-	chart_fig_free(f);
-}
-END_TEST
-
 struct S_thr {
 	const struct chart_fig *f;
 	struct buf svg, png;
@@ -1078,7 +1043,6 @@ chart_suite(void)
 	tcase_add_test(tc, test_drawing_on_threads_gives_the_same_bytes);
 	tcase_add_test(tc, test_layout_cached_per_size_draws_the_same);
 	tcase_add_test(tc, test_fig_same_compares_every_drawn_field);
-	tcase_add_test(tc, test_png_current_knows_its_own_pngs);
 	tcase_add_test(tc, test_every_figure_a_lesson_names_exists);
 	suite_add_tcase(s, tc);
 	return s;
