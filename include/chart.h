@@ -148,10 +148,9 @@ char *chart_known_list(void);
  * (its model, chip, precisions, batch, context, chips, efficiencies).
  * Both are borrowed and may be freed after the call.  Returns 0 and sets
  * *out, or -1 after a diag error (unknown name, insufficient data).
- * "theory-vs-practice" plots the measurements (evidence.h), each at its
- * own setup, whatever the base scenario: when the set has none loaded it
- * calls evidence_load(set) first, the one build that writes to the set,
- * so do not build that figure while another thread reads the set. */
+ * "theory-vs-practice" plots the measurements (evidence.h, loaded by
+ * data_load()), each at its own setup, whatever the base scenario.  The
+ * set is only read. */
 int chart_build(const char *name, const struct data_set *set,
     const struct data_scenario *base, struct chart_fig **out);
 

@@ -160,6 +160,12 @@ int lesson_dir_load(const char *dir, const struct data_set *set, const char *con
     struct lesson_dir *out);
 void lesson_dir_free(struct lesson_dir *d);
 
+/* `{{ table measurements }}`: one Markdown table row per measurement of
+ * set (evidence.h: name and system, predicted, measured, the fraction
+ * reached, what bounds the prediction, the note), numbers by expr_format(),
+ * data text Markdown-escaped.  Appends nothing without measurements. */
+void lesson_table_measurements(const struct data_set *set, struct buf *out);
+
 /* Finds a record by id; NULL when absent. */
 const struct expr_record *lesson_record_find(const struct lesson *l, const char *id);
 

@@ -1062,10 +1062,7 @@ S_theory(const struct data_set *set, const struct data_scenario *base, struct ch
 	char lab[192], a1[32], a2[32], lmin[192];
 	char *alt;
 
-	/* The measurements are data too, loaded on first use: chart_build()
-	 * borrows the set read-only otherwise (see chart.h). */
-	if (evidence_get(set) == NULL && evidence_load((struct data_set *)set) != 0)
-		return S_insufficient(base, "theory-vs-practice", "measurements.yaml does not load");
+	/* data_load() read measurements.yaml: the set is only read here. */
 	n = evidence_rows(set, &rows);
 	if (n == 0)
 		return S_insufficient(base, "theory-vs-practice", "the data set has no measurements");

@@ -15,7 +15,6 @@
 #include "cli.h"
 #include "data.h"
 #include "diag.h"
-#include "evidence.h"
 #include "lesson.h"
 #include "md.h"
 #include "sanity.h"
@@ -124,12 +123,8 @@ cli_check(int argc, char *argv[])
 		lessons_dir = cli_default_dir(lessons, "lessons");
 	if (data_load(data_dir, &set) != 0)
 		goto out;
-	/* measurements.yaml (when present) is data too; the sanity warnings
-	 * flag figures that look like classic slips but leave the status 0. */
-	if (evidence_load(&set) != 0) {
-		data_free(&set);
-		goto out;
-	}
+	/* The sanity warnings flag figures that look like classic slips but
+	 * leave the status 0. */
 	sanity_check(&set);
 	if (lessons_dir != NULL)
 		nlessons = S_check_lessons(&set, lessons_dir);

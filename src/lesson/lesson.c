@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evidence.h"
 #include "lesson.h"
 #include "ytree.h"
 #include "scan.h"
@@ -691,14 +690,10 @@ S_table(struct lesson *l, const struct lscan *sc, const struct lscan_span *sp,
 		    st->fig_name);
 		return -1;
 	}
-	/* The lesson borrows a const set; loading the measurements is
-	 * idempotent and happens before any thread reads the set. */
-	if (evidence_load((struct data_set *)l->set) != 0)
-		return -1;
 	{
 		size_t before = out->len;
 
-		evidence_table_markdown(l->set, out);
+		lesson_table_measurements(l->set, out);
 		if (out->len == before)
 			buf_puts(out, "*No measurements: the data has no measurements.yaml entries.*");
 	}

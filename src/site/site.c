@@ -18,7 +18,6 @@
 #include "chart.h"
 #include "data.h"
 #include "diag.h"
-#include "evidence.h"
 #include "expr.h"
 #include "html.h"
 #include "lesson.h"
@@ -255,11 +254,6 @@ site_build(const struct site_opts *o)
 	if (data_load(o->data_dir, &s.set) != 0)
 		return -1;
 	s.have_set = 1;
-	/* measurements.yaml is data too: validate it before anything is
-	 * built, and load it here, on one thread, so the figure and the table
-	 * that read it later only ever read. */
-	if (evidence_load(&s.set) != 0)
-		goto out;
 	/* Compile every template first: a template error costs no work. */
 	if (site_tmpl(&s, "page.html") == NULL || site_tmpl(&s, "lesson.html") == NULL ||
 	    site_tmpl(&s, "index.html") == NULL || site_tmpl(&s, "chips.html") == NULL ||
