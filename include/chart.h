@@ -26,11 +26,11 @@
  *    cost figure, a model that fits on no chip, ...).  Drawing never fails;
  *    chart_svg()/chart_png() return -1 only if cairo (or, for the PNG,
  *    libpng) reports an error.
- *  - Thread use: figures are read-only while drawn (but for their private
- *    layout cache, which drawing fills under a lock); any figures, the
- *    same one included, may be drawn from different threads at once.
- *  - A drawn figure keeps its layout (chart_fig.layouts): change a figure
- *    only before drawing it, or call chart_fig_finish() again after.
+ *  - Thread use: figures are read-only while drawn; any figures, the same
+ *    one included, may be drawn from different threads at once.  A
+ *    layout (what drawing decides from text extents: margins, legend,
+ *    label placement) is a value the caller may keep and pass back to
+ *    draw the same figure at the same size again without redoing it.
  */
 #ifndef INFERBOOK_CHART_H
 #define INFERBOOK_CHART_H
@@ -128,11 +128,6 @@ struct chart_fig {
 	size_t nseries;
 	struct chart_annot *annots;
 	size_t nannots;
-	/* Private to the drawing code: the layout (margins, legend, label
-	 * placement) at each size the figure was drawn, so drawing it again
-	 * does not redo it.  chart_fig_finish() and chart_fig_free() drop
-	 * it: a figure changed after it was drawn must be finished again. */
-	struct chart_layout *layouts;
 };
 
 /* ---- the named figures ---- */
@@ -218,6 +213,16 @@ void chart_style_defaults(struct chart_style *st);
 void chart_draw(cairo_t *cr, const struct chart_fig *f, double w_pt, double h_pt);
 void chart_draw_style(cairo_t *cr, const struct chart_fig *f,
     const struct chart_style *st, double w_pt, double h_pt);
+/* The same, with the layout an explicit value: lay NULL, the layout is
+ * computed and dropped; *lay NULL, or a layout of another size or style,
+ * it is computed and stored in *lay (the caller frees it with
+ * chart_layout_free(); f must not change while it is kept); otherwise it
+ * is replayed, which draws the same as computing it afresh.  Text is
+ * measured on no surface, so one layout serves SVG, PNG and PDF. */
+struct chart_layout;
+void chart_draw_layout(cairo_t *cr, const struct chart_fig *f,
+    const struct chart_style *st, double w_pt, double h_pt, struct chart_layout **lay);
+void chart_layout_free(struct chart_layout *l);
 
 /* The default figure size, points. */
 #define CHART_W_PT 640.0
@@ -227,6 +232,9 @@ void chart_draw_style(cairo_t *cr, const struct chart_fig *f,
  * out, with ids numbered independently of earlier renderings and prefixed
  * by the figure name (safe to inline several on one page). 0 or -1. */
 int chart_svg(const struct chart_fig *f, struct buf *out);
+/* chart_svg() and chart_png(f, scale) with one layout computed for both
+ * (each buffer as those write it).  0 or -1. */
+int chart_svg_png(const struct chart_fig *f, double scale, struct buf *svg, struct buf *png);
 /* A PNG of the figure at scale pixels per point (2: 1280x800), 8-bit
  * RGBA, encoded by chart_png_encode() with CHART_PNG_FILTERS and
  * CHART_PNG_LEVEL, with a tEXt "Software" chunk holding

@@ -39,8 +39,8 @@ struct chart_dctx {
 	double tx0, tx1, ty0, ty1;
 	double *ptx, *pty;		/* point j of series i at [off[i] + j] */
 	size_t *off;
-	/* The figure's layout at this size: found in the figure's cache,
-	 * or (fresh) being computed by this draw, then kept. */
+	/* The figure's layout at this size: the caller's, replayed, or
+	 * (fresh) being computed by this draw. */
 	struct chart_layout *lay;
 	int fresh;
 };
@@ -84,7 +84,5 @@ void chart_lbl_annot_points(struct chart_dctx *c);
 void chart_lbl_annot_labels(struct chart_dctx *c);
 void chart_lbl_scatter_labels(struct chart_dctx *c);
 
-/* Frees the figure's cached layouts (draw.c); the figure stays valid. */
-void chart_layouts_drop(struct chart_fig *f);
 
 #endif

@@ -9,8 +9,6 @@
  * so the SVG, the PNG and the PDF lay out identically.
  */
 #include <math.h>
-#include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,13 +342,12 @@ struct S_op {
  * placement, for one figure at one size and style: margins, the plot
  * rectangle, the legend, the x labels' stride, the tick labels' sizes and
  * every label and leader placed.  Placement tries up to 96 boxes per
- * label against every mark, so the web SVG, the 2x PNG and the two PDF
- * pages of a figure compute it twice (640 x 400 and the PDF's size)
- * rather than four times.  Text is measured in a context of no surface,
- * so the layout does not depend on which surface computed it.
+ * label against every mark, so the caller may keep it as a value and
+ * pass it back (chart_draw_layout()): the web SVG and the 2x PNG share
+ * one.  Text is measured in a context of no surface, so the layout does
+ * not depend on which surface computed it.
  */
 struct chart_layout {
-	struct chart_layout *next;
 	double w, h;
 	struct chart_style st;
 	char *font;			/* st.font's copy */
@@ -363,31 +360,18 @@ struct chart_layout {
 	size_t nops;
 };
 
-/* One lock for every figure's cache: held only to look up or add. */
-static pthread_mutex_t S_layout_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static void
-S_layout_free(struct chart_layout *l)
+void
+chart_layout_free(struct chart_layout *l)
 {
 	size_t i;
 
+	if (l == NULL)
+		return;
 	for (i = 0; i < l->nops; i++)
 		free(l->ops[i].text);
 	free(l->ops);
 	free(l->font);
 	free(l);
-}
-
-void
-chart_layouts_drop(struct chart_fig *f)
-{
-	struct chart_layout *l, *next;
-
-	for (l = f->layouts; l != NULL; l = next) {
-		next = l->next;
-		S_layout_free(l);
-	}
-	f->layouts = NULL;
 }
 
 static int
@@ -399,43 +383,6 @@ S_layout_is(const struct chart_layout *l, const struct chart_style *st, double w
 	    a->title_pt == st->title_pt && a->line_w == st->line_w && a->card == st->card &&
 	    a->card_radius == st->card_radius &&
 	    strcmp(a->font != NULL ? a->font : "", st->font != NULL ? st->font : "") == 0;
-}
-
-/* The cached layout of f at this size and style, or NULL.  Entries are
- * only added while figures are drawn, so one found stays valid. */
-static struct chart_layout *
-S_layout_find(const struct chart_fig *f, const struct chart_style *st, double w, double h)
-{
-	struct chart_layout *l;
-
-	pthread_mutex_lock(&S_layout_mu);
-	for (l = f->layouts; l != NULL && !S_layout_is(l, st, w, h); l = l->next)
-		;
-	pthread_mutex_unlock(&S_layout_mu);
-	return l;
-}
-
-/* Keeps a freshly computed layout in the figure: the one field drawing
- * writes (the figure is otherwise read-only, and chart.h says so).  When
- * another thread kept the same one meanwhile, this copy goes: both were
- * computed from the same figure and text metrics, so they are equal. */
-static void
-S_layout_keep(const struct chart_fig *cf, struct chart_layout *l)
-{
-	struct chart_fig *f = (struct chart_fig *)(uintptr_t)cf;
-	struct chart_layout *o;
-
-	pthread_mutex_lock(&S_layout_mu);
-	for (o = f->layouts; o != NULL && !S_layout_is(o, &l->st, l->w, l->h); o = o->next)
-		;
-	if (o == NULL) {
-		l->next = f->layouts;
-		f->layouts = l;
-		l = NULL;
-	}
-	pthread_mutex_unlock(&S_layout_mu);
-	if (l != NULL)
-		S_layout_free(l);
 }
 
 void
@@ -884,8 +831,8 @@ S_replay(struct chart_dctx *c)
 }
 
 void
-chart_draw_style(cairo_t *cr, const struct chart_fig *f, const struct chart_style *st,
-    double w_pt, double h_pt)
+chart_draw_layout(cairo_t *cr, const struct chart_fig *f, const struct chart_style *st,
+    double w_pt, double h_pt, struct chart_layout **lay)
 {
 	struct chart_dctx c;
 	struct S_legend lg;
@@ -911,7 +858,7 @@ chart_draw_style(cairo_t *cr, const struct chart_fig *f, const struct chart_styl
 	 * The layout is measured in a context of no surface at all (user
 	 * space, unscaled), so that a figure lays out the same whether it is
 	 * drawn into an SVG, a 2x image or a PDF page, and the layout can
-	 * be computed once per size (S_layout_find). */
+	 * be computed once per size and kept by the caller. */
 	c.pc = pango_cairo_create_context(cr);
 	c.mc = pango_font_map_create_context(pango_cairo_font_map_get_default());
 	fo = cairo_font_options_create();
@@ -928,7 +875,8 @@ chart_draw_style(cairo_t *cr, const struct chart_fig *f, const struct chart_styl
 
 	S_card(&c);
 
-	if ((c.lay = S_layout_find(f, st, w_pt, h_pt)) != NULL) {
+	if (lay != NULL && *lay != NULL && S_layout_is(*lay, st, w_pt, h_pt)) {
+		c.lay = *lay;
 		c.plot = c.lay->plot;
 		lg = c.lay->lg;
 		tick_h = c.lay->tick_h;
@@ -992,8 +940,11 @@ draw:
 	} else
 		S_replay(&c);
 	S_legend_draw(&c, &lg);
-	if (c.fresh)
-		S_layout_keep(f, c.lay);
+	if (c.fresh && lay != NULL) {
+		chart_layout_free(*lay);
+		*lay = c.lay;
+	} else if (c.fresh)
+		chart_layout_free(c.lay);
 
 	g_object_unref(c.pc);
 	g_object_unref(c.mc);
@@ -1001,6 +952,13 @@ draw:
 	free(c.ptx);
 	free(c.pty);
 	cairo_restore(cr);
+}
+
+void
+chart_draw_style(cairo_t *cr, const struct chart_fig *f, const struct chart_style *st,
+    double w_pt, double h_pt)
+{
+	chart_draw_layout(cr, f, st, w_pt, h_pt, NULL);
 }
 
 void

@@ -111,9 +111,10 @@ S_renumber_ids(const char *in, size_t len, const char *name, struct buf *out)
 	free(m.old);
 }
 
-int
-chart_svg(const struct chart_fig *f, struct buf *out)
+static int
+S_svg(const struct chart_fig *f, struct chart_layout **lay, struct buf *out)
 {
+	struct chart_style style;
 	struct buf raw;
 	cairo_surface_t *sf;
 	cairo_t *cr;
@@ -123,7 +124,8 @@ chart_svg(const struct chart_fig *f, struct buf *out)
 	sf = cairo_svg_surface_create_for_stream(S_write, &raw, CHART_W_PT, CHART_H_PT);
 	cairo_svg_surface_restrict_to_version(sf, CAIRO_SVG_VERSION_1_1);
 	cr = cairo_create(sf);
-	chart_draw(cr, f, CHART_W_PT, CHART_H_PT);
+	chart_style_defaults(&style);
+	chart_draw_layout(cr, f, &style, CHART_W_PT, CHART_H_PT, lay);
 	st = cairo_status(cr);
 	cairo_destroy(cr);
 	cairo_surface_finish(sf);
@@ -278,9 +280,10 @@ chart_png_renderer(void)
 	return S_renderer;
 }
 
-int
-chart_png(const struct chart_fig *f, double scale, struct buf *out)
+static int
+S_png(const struct chart_fig *f, double scale, struct chart_layout **lay, struct buf *out)
 {
+	struct chart_style style;
 	cairo_surface_t *sf;
 	cairo_t *cr;
 	cairo_status_t st;
@@ -292,12 +295,38 @@ chart_png(const struct chart_fig *f, double scale, struct buf *out)
 	sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, wpx, hpx);
 	cr = cairo_create(sf);
 	cairo_scale(cr, scale, scale);
-	chart_draw(cr, f, CHART_W_PT, CHART_H_PT);
+	chart_style_defaults(&style);
+	chart_draw_layout(cr, f, &style, CHART_W_PT, CHART_H_PT, lay);
 	st = cairo_status(cr);
 	cairo_destroy(cr);
 	if (st == CAIRO_STATUS_SUCCESS)
 		rc = chart_png_encode(sf, CHART_PNG_FILTERS, CHART_PNG_LEVEL, Z_DEFAULT_STRATEGY,
 		    chart_png_renderer(), out);
 	cairo_surface_destroy(sf);
+	return rc;
+}
+
+int
+chart_svg(const struct chart_fig *f, struct buf *out)
+{
+	return S_svg(f, NULL, out);
+}
+
+int
+chart_png(const struct chart_fig *f, double scale, struct buf *out)
+{
+	return S_png(f, scale, NULL, out);
+}
+
+int
+chart_svg_png(const struct chart_fig *f, double scale, struct buf *svg, struct buf *png)
+{
+	struct chart_layout *lay = NULL;
+	int rc;
+
+	rc = S_svg(f, &lay, svg);
+	if (rc == 0)
+		rc = S_png(f, scale, &lay, png);
+	chart_layout_free(lay);
 	return rc;
 }

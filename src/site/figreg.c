@@ -187,8 +187,6 @@ site_chart_task(const struct site *s, struct chartjob *j)
 	if (j->same != SITE_NO_JOB)
 		return;
 	(void)s;
-	j->rc = chart_svg(j->fig, &j->svg);
-	if (j->rc == 0)
-		j->rc = chart_png(j->fig, S_PNG_SCALE, &j->png);
+	j->rc = chart_svg_png(j->fig, S_PNG_SCALE, &j->svg, &j->png);
 	chart_csv(j->fig, &j->csv);
 }
