@@ -81,7 +81,7 @@ S_check_lessons(struct data_set *set, const char *dir)
 	size_t i;
 	int bad = 0;
 
-	if (lesson_dir_load(dir, set, site_reserved_slugs, &d) != 0)
+	if (lesson_dir_load(dir, set, site_reserved_slugs(), &d) != 0)
 		return -1;
 	for (i = 0; i < d.n; i++)
 		if (S_expand(d.lessons[i], set) != 0)

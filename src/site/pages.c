@@ -3,6 +3,7 @@
  * every page shares (site_page), and the lesson pages, the answers page,
  * the index and the static files.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,42 @@ site_tmpl(struct site *s, const char *name)
 	return t;
 }
 
+const struct site_genpage site_genpages[] = {
+	{ "index", "index.html", "Contents", site_write_index },
+	{ "answers", "lesson.html", "Answers", NULL },
+	{ "chips", "chips.html", "Chips", site_write_chips },
+	{ "models", "models.html", "Models", site_write_models },
+	{ "derivations", "derivations.html", "How numbers are computed", site_write_derivations },
+};
+const size_t site_ngenpages = sizeof(site_genpages) / sizeof(site_genpages[0]);
+
+/* Names of the site's other outputs (style.css, print.css, numbers.tsv,
+ * charts/, handouts/): no lesson may be written over them either. */
+static const char *const S_other_outputs[] = { "style", "print", "numbers", "charts", "handouts" };
+#define S_NOTHER (sizeof(S_other_outputs) / sizeof(S_other_outputs[0]))
+
+static const char *S_reserved[sizeof(site_genpages) / sizeof(site_genpages[0]) + S_NOTHER + 1];
+static pthread_once_t S_reserved_once = PTHREAD_ONCE_INIT;
+
+static void
+S_reserved_init(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < site_ngenpages; i++)
+		S_reserved[n++] = site_genpages[i].slug;
+	for (i = 0; i < S_NOTHER; i++)
+		S_reserved[n++] = S_other_outputs[i];
+	S_reserved[n] = NULL;
+}
+
+const char *const *
+site_reserved_slugs(void)
+{
+	pthread_once(&S_reserved_once, S_reserved_init);
+	return S_reserved;
+}
+
 /* The values every page shares: site title and the lesson navigation. */
 static void
 S_common(struct site *s, struct tval *ctx, const char *current)
@@ -55,11 +92,25 @@ S_common(struct site *s, struct tval *ctx, const char *current)
 		tval_set_bool(m, "current", current != NULL && strcmp(current, l->slug) == 0);
 	}
 	tval_set_bool(ctx, "has_answers", s->have_answers);
-	tval_set_bool(ctx, "at_index", current != NULL && strcmp(current, "index") == 0);
-	tval_set_bool(ctx, "at_answers", current != NULL && strcmp(current, "answers") == 0);
-	tval_set_bool(ctx, "at_chips", current != NULL && strcmp(current, "chips") == 0);
-	tval_set_bool(ctx, "at_models", current != NULL && strcmp(current, "models") == 0);
-	tval_set_bool(ctx, "at_derivations", current != NULL && strcmp(current, "derivations") == 0);
+	/* The generated pages: site_nav for the navigation, and at_SLUG
+	 * for templates that ask about one page. */
+	nav = tval_set(ctx, "site_nav", tval_list());
+	for (i = 0; i < site_ngenpages; i++) {
+		const struct site_genpage *g = &site_genpages[i];
+		int here = current != NULL && strcmp(current, g->slug) == 0;
+		struct tval *m;
+		char *at;
+
+		at = xasprintf("at_%s", g->slug);
+		tval_set_bool(ctx, at, here);
+		free(at);
+		if (g->write == NULL && !s->have_answers)
+			continue;
+		m = tval_push_map(nav);
+		tval_set_strf(m, "href", "%s.html", g->slug);
+		tval_set_str(m, "label", g->nav);
+		tval_set_bool(m, "current", here);
+	}
 }
 
 /*
@@ -252,7 +303,7 @@ site_write_lessons(struct site *s)
 }
 
 int
-site_write_index(struct site *s)
+site_write_index(struct site *s, const struct site_genpage *g)
 {
 	struct tval *ctx = tval_map(), *list = tval_set(ctx, "lessons", tval_list());
 	size_t i;
@@ -268,7 +319,7 @@ site_write_index(struct site *s)
 		tval_set_str(m, "summary", s->pages[i].summary);
 		tval_set_strf(m, "order", "%ld", l->order);
 	}
-	return site_page(s, "index.html", "index.html", ctx, "index");
+	return site_page(s, "index.html", g->tmpl, ctx, g->slug);
 }
 
 int

@@ -156,8 +156,6 @@ S_pool_finish(struct site *s, struct pool *p)
 /* ------------------------------------------------------------------ */
 /* Lessons                                                              */
 
-const char *const site_reserved_slugs[] = { "index", "answers", "chips", "models",
-	"derivations", "style", "print", "numbers", "charts", "handouts", NULL };
 
 /* A page for lesson l: the title and summary it shows are set with the
  * body's typographic punctuation, so that the page title, the navigation,
@@ -178,7 +176,7 @@ S_load_lessons(struct site *s)
 	size_t i;
 	int rc = 0;
 
-	if (lesson_dir_load(s->o->lessons_dir, &s->set, site_reserved_slugs, &d) != 0)
+	if (lesson_dir_load(s->o->lessons_dir, &s->set, site_reserved_slugs(), &d) != 0)
 		return -1;
 	s->pages = xcalloc(d.n + 1, sizeof(*s->pages));
 	for (i = 0; i < d.n; i++)
@@ -245,6 +243,7 @@ site_build(const struct site_opts *o)
 	struct site s;
 	struct site_pdfs pdfs;
 	struct pool pool;
+	size_t i;
 	int rc = -1, page_rc;
 
 	memset(&s, 0, sizeof(s));
@@ -255,10 +254,11 @@ site_build(const struct site_opts *o)
 		return -1;
 	s.have_set = 1;
 	/* Compile every template first: a template error costs no work. */
-	if (site_tmpl(&s, "page.html") == NULL || site_tmpl(&s, "lesson.html") == NULL ||
-	    site_tmpl(&s, "index.html") == NULL || site_tmpl(&s, "chips.html") == NULL ||
-	    site_tmpl(&s, "models.html") == NULL || site_tmpl(&s, "derivations.html") == NULL)
+	if (site_tmpl(&s, "page.html") == NULL || site_tmpl(&s, "lesson.html") == NULL)
 		goto out;
+	for (i = 0; i < site_ngenpages; i++)
+		if (site_tmpl(&s, site_genpages[i].tmpl) == NULL)
+			goto out;
 	if (S_load_lessons(&s) != 0)
 		goto out;
 	if ((s.stage = site_stage_open(o->out_dir)) == NULL)
@@ -269,9 +269,12 @@ site_build(const struct site_opts *o)
 	 * to the other cores while this thread writes the pages, then it
 	 * helps with what is left. */
 	S_pool_start(&s, o->pdf ? &pdfs : NULL, &pool);
-	page_rc = site_write_lessons(&s) != 0 || site_write_index(&s) != 0 ||
-	    site_write_reference(&s) != 0 || site_write_derivations(&s) != 0 ||
-	    site_copy_static(&s) != 0;
+	page_rc = site_write_lessons(&s) != 0;
+	for (i = 0; i < site_ngenpages && !page_rc; i++)
+		if (site_genpages[i].write != NULL &&
+		    site_genpages[i].write(&s, &site_genpages[i]) != 0)
+			page_rc = 1;
+	page_rc = page_rc || site_copy_static(&s) != 0;
 	if (S_pool_finish(&s, &pool) != 0 || page_rc || site_write_numbers(&s) != 0)
 		goto out;
 	if (site_stage_commit(s.stage) != 0) {

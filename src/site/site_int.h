@@ -73,13 +73,31 @@ struct site {
 	size_t ntmpls;
 };
 
+/*
+ * The generated pages, one row each, in the order they are written: the
+ * site navigation (header.html's site_nav), the templates compiled before
+ * any work, the slugs no lesson may take and the writer all read this
+ * table (pages.c).  A new generated page is one row here.
+ */
+struct site_genpage {
+	const char *slug;		/* written as SLUG.html */
+	const char *tmpl;		/* its body template */
+	const char *nav;		/* its label in the site navigation */
+	/* Writes the page; NULL: written with the lessons (answers.html,
+	 * in the navigation only when lessons/answers.md exists). */
+	int (*write)(struct site *s, const struct site_genpage *g);
+};
+extern const struct site_genpage site_genpages[];
+extern const size_t site_ngenpages;
+
 /* Renders body template + layout over ctx (freed) into the stage as file. */
 int site_page(struct site *s, const char *file, const char *body,
     struct tval *ctx, const char *current);
-/* chips.html and models.html (adds their numbers to s->nums). */
-int site_write_reference(struct site *s);
-/* derivations.html. */
-int site_write_derivations(struct site *s);
+/* chips.html and models.html (adds their numbers to s->nums), then
+ * derivations.html (which lists theirs too). */
+int site_write_chips(struct site *s, const struct site_genpage *g);
+int site_write_models(struct site *s, const struct site_genpage *g);
+int site_write_derivations(struct site *s, const struct site_genpage *g);
 /* numbers.tsv, and the comparison with the previous build's. */
 int site_write_numbers(struct site *s);
 void site_report(const struct site *s, FILE *fp);
@@ -127,7 +145,7 @@ int site_render_lesson(struct site *s, struct page *pg, const struct page *lesso
     size_t nlessons);
 /* The lesson pages and answers.html, index.html, the static files. */
 int site_write_lessons(struct site *s);
-int site_write_index(struct site *s);
+int site_write_index(struct site *s, const struct site_genpage *g);
 int site_copy_static(struct site *s);
 /* figreg.c: html_render()'s figure callback (arg: the site). */
 int site_html_figure(void *arg, const struct srcpos *pos, const char *name,
