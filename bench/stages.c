@@ -253,7 +253,6 @@ S_cmd_html(int argc, char *argv[])
 
 			memset(&ho, 0, sizeof(ho));
 			ho.file = argv[3 + i];
-			ho.smart = 1;
 			buf_init(&out);
 			if (html_render(md[i], len[i], &ho, &out, &doc) != 0)
 				return 1;

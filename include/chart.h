@@ -26,11 +26,11 @@
  *    cost figure, a model that fits on no chip, ...).  Drawing never fails;
  *    chart_svg()/chart_png() return -1 only if cairo (or, for the PNG,
  *    libpng) reports an error.
- *  - Thread use: figures are read-only while drawn (but for their private
- *    layout cache, which drawing fills under a lock); any figures, the
- *    same one included, may be drawn from different threads at once.
- *  - A drawn figure keeps its layout (chart_fig.layouts): change a figure
- *    only before drawing it, or call chart_fig_finish() again after.
+ *  - Thread use: figures are read-only while drawn; any figures, the same
+ *    one included, may be drawn from different threads at once.  A
+ *    layout (what drawing decides from text extents: margins, legend,
+ *    label placement) is a value the caller may keep and pass back to
+ *    draw the same figure at the same size again without redoing it.
  */
 #ifndef INFERBOOK_CHART_H
 #define INFERBOOK_CHART_H
@@ -128,26 +128,24 @@ struct chart_fig {
 	size_t nseries;
 	struct chart_annot *annots;
 	size_t nannots;
-	/* Private to the drawing code: the layout (margins, legend, label
-	 * placement) at each size the figure was drawn, so drawing it again
-	 * does not redo it.  chart_fig_finish() and chart_fig_free() drop
-	 * it: a figure changed after it was drawn must be finished again. */
-	struct chart_layout *layouts;
 };
 
 /* ---- the named figures ---- */
 
-/* The eleven figure names, in the explainer's order (static array). */
+/* The figure names, in the explainer's order (static array of *n). */
 const char *const *chart_names(size_t *n);
+/* 1 when chart_build() knows a figure of that name, else 0. */
+int chart_known(const char *name);
+/* The names as "roofline, step-time, ..." for messages; the caller frees. */
+char *chart_known_list(void);
 
 /* Builds figure `name` from the data set, driven by the base scenario
  * (its model, chip, precisions, batch, context, chips, efficiencies).
  * Both are borrowed and may be freed after the call.  Returns 0 and sets
  * *out, or -1 after a diag error (unknown name, insufficient data).
- * "theory-vs-practice" plots the measurements (evidence.h), each at its
- * own setup, whatever the base scenario: when the set has none loaded it
- * calls evidence_load(set) first, the one build that writes to the set,
- * so do not build that figure while another thread reads the set. */
+ * "theory-vs-practice" plots the measurements (evidence.h, loaded by
+ * data_load()), each at its own setup, whatever the base scenario.  The
+ * set is only read. */
 int chart_build(const char *name, const struct data_set *set,
     const struct data_scenario *base, struct chart_fig **out);
 
@@ -215,6 +213,16 @@ void chart_style_defaults(struct chart_style *st);
 void chart_draw(cairo_t *cr, const struct chart_fig *f, double w_pt, double h_pt);
 void chart_draw_style(cairo_t *cr, const struct chart_fig *f,
     const struct chart_style *st, double w_pt, double h_pt);
+/* The same, with the layout an explicit value: lay NULL, the layout is
+ * computed and dropped; *lay NULL, or a layout of another size or style,
+ * it is computed and stored in *lay (the caller frees it with
+ * chart_layout_free(); f must not change while it is kept); otherwise it
+ * is replayed, which draws the same as computing it afresh.  Text is
+ * measured on no surface, so one layout serves SVG, PNG and PDF. */
+struct chart_layout;
+void chart_draw_layout(cairo_t *cr, const struct chart_fig *f,
+    const struct chart_style *st, double w_pt, double h_pt, struct chart_layout **lay);
+void chart_layout_free(struct chart_layout *l);
 
 /* The default figure size, points. */
 #define CHART_W_PT 640.0
@@ -224,6 +232,9 @@ void chart_draw_style(cairo_t *cr, const struct chart_fig *f,
  * out, with ids numbered independently of earlier renderings and prefixed
  * by the figure name (safe to inline several on one page). 0 or -1. */
 int chart_svg(const struct chart_fig *f, struct buf *out);
+/* chart_svg() and chart_png(f, scale) with one layout computed for both
+ * (each buffer as those write it).  0 or -1. */
+int chart_svg_png(const struct chart_fig *f, double scale, struct buf *svg, struct buf *png);
 /* A PNG of the figure at scale pixels per point (2: 1280x800), 8-bit
  * RGBA, encoded by chart_png_encode() with CHART_PNG_FILTERS and
  * CHART_PNG_LEVEL, with a tEXt "Software" chunk holding
@@ -244,14 +255,9 @@ int chart_png(const struct chart_fig *f, double scale, struct buf *out);
 int chart_png_encode(cairo_surface_t *sf, int png_filters, int zlib_level,
     int zlib_strategy, const char *software, struct buf *out);
 /* What decides a PNG's bytes besides the drawing: "inferbook VERSION
- * chart-png/REV (cairo V, libpng V, zlib V)" (a static string).  A build
- * may reuse an earlier PNG only when its SVG is byte-identical and the
- * PNG carries this exact string. */
+ * chart-png/REV (cairo V, libpng V, zlib V)" (a static string), written
+ * into the PNG's Software text chunk. */
 const char *chart_png_renderer(void);
-/* 1 when data[0..len) looks like a whole PNG that chart_png(f, scale)
- * makes with this renderer (its size, its tEXt chunk, its end), else 0:
- * what a rebuild checks before it keeps an earlier build's PNG. */
-int chart_png_current(const char *data, size_t len, double scale);
 /* The data behind the figure: "series,<x key>,<y key>[,label]" rows (the
  * label column when bars or points carry text). */
 void chart_csv(const struct chart_fig *f, struct buf *out);

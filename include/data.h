@@ -4,8 +4,8 @@
  *
  * Contract
  *  - data_load() reads DIR/hardware.yaml, DIR/models.yaml and, when present,
- *    DIR/pricing.yaml (DIR/measurements.yaml is read by evidence_load(),
- *    see evidence.h).  It reports every error it finds through diag
+ *    DIR/pricing.yaml and DIR/measurements.yaml (evidence.h: checked
+ *    against the chips and models, so it is read last).  It reports every error it finds through diag
  *    ("file:line:col: error: ...") and returns -1 leaving *set empty; on
  *    success it returns 0 and the caller owns *set (data_free()).  Nothing
  *    half-loaded is ever returned.
@@ -22,6 +22,7 @@
 #include "diag.h"
 
 struct ynode;
+struct evidence_set;
 
 /* Positions of individual hardware fields (for warnings). */
 enum data_hw_field {
@@ -97,8 +98,8 @@ struct data_set {
 	size_t nmodels;
 	struct data_price *prices;
 	size_t nprices;
-	void *ext;			/* later modules' data (e.g. measurements); owned, freed by data_free via ext_free */
-	void (*ext_free)(void *);
+	struct evidence_set *measurements; /* DIR/measurements.yaml (evidence.h); owned;
+					 * NULL when the folder has none */
 };
 
 int data_load(const char *dir, struct data_set *set);

@@ -5,15 +5,14 @@
  * setup, the measured value and the fraction of the roofline achieved.
  *
  * Contract
- *  - evidence_load(set) reads set->dir/measurements.yaml when it exists
- *    (a data set without one has no measurements; that is not an error).
- *    Every error is printed through diag as "file:line:col: error: ..."
- *    (unknown keys, bad numbers, unknown model/chip ids, a setup the calc
- *    core cannot compute) and it returns -1 storing nothing; on success it
- *    returns 0 and hangs the measurements on set->ext (set->ext_free frees
- *    them with data_free()).  Call it after data_load() succeeded; a
- *    second call on the same set does nothing and returns 0.  It is an
- *    error if another module already holds set->ext.
+ *  - data_load() reads set->dir/measurements.yaml when it exists, with
+ *    evidence_load(), into the typed member set->measurements (a data set
+ *    without the file has none; that is not an error), so every later
+ *    stage only reads the set.  Every error is printed through diag as
+ *    "file:line:col: error: ..." (unknown keys, bad numbers, unknown
+ *    model/chip ids, a setup the calc core cannot compute) and it returns
+ *    -1 storing nothing; on success 0.  A second call on a set that has
+ *    its measurements does nothing and returns 0.  data_free() frees them.
  *  - Units: `measured` and `predicted` are SI in the metric's unit:
  *    tokens/s for the two rates, seconds per token for ms_per_token (the
  *    YAML writes milliseconds).
@@ -31,7 +30,9 @@
  *      times: the fraction of the roofline the system reached.  It is a
  *      bandwidth utilisation when the prediction is memory-bound, a FLOPs
  *      utilisation when compute-bound (`bound`).
- *  - Pure functions of the loaded set; deterministic; no I/O.
+ *  - evidence_rows() is a pure function of the loaded set; deterministic;
+ *    no I/O.  The Markdown table of the rows is written above this layer
+ *    (lesson_table_measurements(), lesson.h), with expr_format().
  */
 #ifndef INFERBOOK_EVIDENCE_H
 #define INFERBOOK_EVIDENCE_H
@@ -72,7 +73,8 @@ struct evidence_set {
 };
 
 int evidence_load(struct data_set *set);
-/* The measurements hung on set->ext by evidence_load(); NULL when none. */
+void evidence_free(struct evidence_set *es);
+/* set->measurements; NULL when none. */
 const struct evidence_set *evidence_get(const struct data_set *set);
 
 struct evidence_row {
@@ -90,16 +92,5 @@ struct evidence_row {
 /* Computes one row per measurement, in file order.  Returns the count and
  * sets *rows (caller frees with free(); NULL when the count is 0). */
 size_t evidence_rows(const struct data_set *set, struct evidence_row **rows);
-
-/*
- * Appends the page's table as GitHub-flavoured Markdown to *out: one row
- * per measurement (name, system, predicted, measured, fraction reached,
- * what bounds the prediction, the honest note), numbers to 3 significant
- * digits (whole numbers from 100 up, with thousands separators), '|' and
- * other Markdown punctuation in the text escaped.  Appends nothing when
- * there are no measurements.  Deterministic, locale-independent.
- */
-struct buf;
-void evidence_table_markdown(const struct data_set *set, struct buf *out);
 
 #endif

@@ -1,20 +1,19 @@
 /*
- * html.h -- lesson Markdown (cmark-gfm: tables, strikethrough, autolinks)
- * to an HTML fragment, with the site's conventions:
+ * html.h -- the HTML back end: the tree of md_parse() (md.h: one set of
+ * cmark-gfm options with smart punctuation, one heading-id rule, one
+ * raw-HTML policy, figures checked) to an HTML fragment, with the site's
+ * conventions:
  *
- *  - Raw HTML in the Markdown is shown as escaped text unless the lesson
- *    opts in (opts.unsafe); a lone HTML comment (an author's note) is
- *    dropped; link and image URLs with a scheme other than
- *    http, https or mailto become "#unsafe-url" (unless opts.unsafe).
- *  - Every heading gets a stable id: its text, lower-cased, runs of other
- *    characters as '-', ASCII only ("section" when nothing is left), with
- *    -2, -3, ... on repeats; ids in HTML_RESERVED_IDS are never produced.
+ *  - Raw HTML of a lesson that opted in (opts.unsafe) passes through;
+ *    otherwise the front end made it text (a block shows as
+ *    <pre class="raw-html"><code>...</code></pre>).
+ *  - Every heading gets the front end's id (md_slug(), -2, -3, ... on
+ *    repeats, MD_RESERVED_IDS never produced) and a self-link.
  *  - Tables are wrapped in <div class="table-scroll"> so that a wide table
  *    scrolls on its own instead of the page.
  *  - A paragraph holding only ![alt](chart:NAME "caption") becomes a
  *    <figure>, written by opts.figure (or html_figure() with no size when
- *    opts.figure is NULL).  NAME must match [a-z0-9-]+; a chart image
- *    inside running text is an error.
+ *    opts.figure is NULL).
  *
  * Failure: errors are printed through diag at "file:line:col" (lines are
  * counted from opts.line_offset + 1, for text below front matter) and the
@@ -26,9 +25,10 @@
 
 #include <stddef.h>
 #include "diag.h"
+#include "md.h"
 #include "util.h"
 
-#define HTML_RESERVED_IDS { "top", "main", "content", "toc", "skip", "page-nav", NULL }
+#define HTML_RESERVED_IDS MD_RESERVED_IDS
 
 struct html_heading {
 	int level;			/* 1..6 */
@@ -51,15 +51,20 @@ struct html_opts {
 	const char *file;		/* for diagnostics (borrowed) */
 	unsigned line_offset;		/* lines above the Markdown text */
 	int unsafe;			/* the lesson opted into raw HTML */
-	int smart;			/* typographic quotes and dashes */
 	html_figure_fn figure;		/* NULL: html_figure(..., 0, 0) */
 	void *figure_arg;
+	struct md_ids *ids;		/* ids taken by earlier parts of the page; NULL: none */
 };
 
-/* Renders `len` bytes of Markdown; appends the fragment to out and, when
- * doc is not NULL, fills it (free with html_doc_free).  0 or -1. */
+/* Parses `len` bytes of Markdown with md_parse() and renders it: appends
+ * the fragment to out and, when doc is not NULL, fills it (free with
+ * html_doc_free).  0 or -1. */
 int html_render(const char *md, size_t len, const struct html_opts *opts,
     struct buf *out, struct html_doc *doc);
+/* The same over a tree already parsed (opts: figure and figure_arg
+ * only); the tree is edited on the way. */
+int html_render_md(struct md_doc *md, const struct html_opts *opts, struct buf *out,
+    struct html_doc *doc);
 void html_doc_free(struct html_doc *doc);
 
 /* The standard figure markup:
@@ -70,8 +75,8 @@ void html_doc_free(struct html_doc *doc);
 void html_figure(struct buf *out, const char *name, const char *alt,
     const char *caption, int width, int height);
 
-/* A heading id for `text` as the rules above say, without the repeat
- * suffix; the caller frees it. */
+/* md_slug(): a heading id for `text` without the repeat suffix; the
+ * caller frees it. */
 char *html_slug(const char *text);
 
 /* Escapes for element text / quoted attributes (& < > " '). */

@@ -161,6 +161,33 @@ int lesson_site_bound(const struct lesson *l, size_t bytes, size_t total[3]);
  * `inferbook check` verifies about one lesson.  0 or -1. */
 int lesson_check(struct lesson *l);
 
+/*
+ * The lessons of a folder, as `inferbook check` and `inferbook site` both
+ * read them: every file of DIR named *.md but README.md (the writers' guide), each a
+ * plain file (a symbolic link is an error, and so is a name ending in
+ * ".MD" or another case of ".md"), loaded against `set` and linted;
+ * answers.md apart (the worked answers, not a lesson page).  Lessons are
+ * sorted by order, then slug.  A slug in `reserved` (NULL-terminated, the
+ * names of generated pages; may be NULL) or shared by two lessons is an
+ * error at each lesson concerned; a folder with no lesson is an error.
+ * Returns 0 and *out (lesson_dir_free()), or -1 after printing every
+ * error found, *out empty.
+ */
+struct lesson_dir {
+	struct lesson **lessons;	/* owned */
+	size_t n;
+	struct lesson *answers;		/* owned; NULL without answers.md */
+};
+int lesson_dir_load(const char *dir, const struct data_set *set, const char *const *reserved,
+    struct lesson_dir *out);
+void lesson_dir_free(struct lesson_dir *d);
+
+/* `{{ table measurements }}`: one Markdown table row per measurement of
+ * set (evidence.h: name and system, predicted, measured, the fraction
+ * reached, what bounds the prediction, the note), numbers by expr_format(),
+ * data text Markdown-escaped.  Appends nothing without measurements. */
+void lesson_table_measurements(const struct data_set *set, struct buf *out);
+
 /* Finds a record by id; NULL when absent. */
 const struct expr_record *lesson_record_find(const struct lesson *l, const char *id);
 

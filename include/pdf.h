@@ -12,12 +12,14 @@
  *
  * Contract
  *  - Input is plain Markdown (lesson_expand's output: numbers already
- *    formatted, no {{ }} left).  Images whose URL starts with "chart:" are
- *    figures: the caller's draw callback paints them as vectors into a
- *    w x h pt box (h = w * figure_aspect); the image's title (else its alt
- *    text) is the caption.  Other images print as a framed box with their
- *    caption.  Raw HTML (blocks and inline) is dropped, as in the HTML
- *    pages' visible text.
+ *    formatted, no {{ }} left), parsed by md_parse() (md.h), the front end
+ *    of the web pages: the same smart punctuation, heading ids and raw-HTML
+ *    policy.  Images whose URL starts with "chart:" are figures: the
+ *    caller's draw callback paints them as vectors into a w x h pt box
+ *    (h = w * figure_aspect); the image's title (else its alt text) is the
+ *    caption.  Other images print as a framed box with their caption.  Raw
+ *    HTML a lesson opted into (raw_html) is left out; a lesson's raw HTML
+ *    that did not opt in prints as code, as the web page shows it.
  *  - Units are PostScript points (1/72 in).  A4 is 595.276 x 841.89 pt,
  *    US Letter 612 x 792 pt.
  *  - Output is appended to a struct buf the caller owns (the site writes
@@ -25,7 +27,7 @@
  *    byte-identical PDFs.  The creation/modification date comes from
  *    opts->date_epoch_s, else from $SOURCE_DATE_EPOCH, else it is left out
  *    (never the clock).
- *  - Links: "#anchor" (GitHub-style heading slugs), "slug.html#anchor",
+ *  - Links: "#anchor" (md_slug() ids, as on the web), "slug.html#anchor",
  *    "slug.html" and "slug#anchor" become internal links when the target is
  *    in the same PDF; "answers.html#anchor" finds the worked answers
  *    wherever the edition sets them; http(s) and mailto links stay
@@ -88,6 +90,8 @@ struct pdf_doc {
 					 * is taken as the title, not repeated */
 	const char *answers_md;		/* its worked answers (a leading H1 is
 					 * dropped); NULL or "" if none */
+	int raw_html;			/* markdown / answers_md: the lesson opted */
+	int answers_raw_html;		/* into raw HTML (md.h: it is left out) */
 };
 
 /* Gives pango a break opportunity (a zero-width space, U+200B) after

@@ -79,6 +79,11 @@ struct site_opts {
 
 void site_opts_defaults(struct site_opts *o);
 
+/* The names of the pages, files and folders the site generates
+ * (NULL-terminated, static): no lesson's slug may be one of them
+ * (lesson_dir_load()). */
+const char *const *site_reserved_slugs(void);
+
 struct buf;
 /* Appends the base name (no extension) of the chart files a lesson's
  * `{{ figure FIGURE SCENARIO }}` is published under, charts/BASE.svg etc.:

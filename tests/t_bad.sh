@@ -174,6 +174,32 @@ else
 		if [ -z "$t_left" ]; then ok; else fail "site/$t_name left: $t_left"; fi
 	done
 
+	# `check` and `site` read lessons and data through the same loaders
+	# (lesson_dir_load, data_load): each refuses every case of the other.
+	# Templates are the site's alone (tmpl-* cases).
+	for t_case in tests/bad/site/*/; do
+		t_case=${t_case%/}; t_name=${t_case##*/}
+		case $t_name in base-lessons|escape|tmpl-*) continue ;; esac
+		S_site_stage "$t_name"
+		expect_status 1 S_bad_in "$TMP/site/$t_name" "$INFERBOOK" check --data data \
+		    --lessons lessons
+	done
+	for t_case in tests/bad/lesson/*/; do
+		t_case=${t_case%/}; t_name=${t_case##*/}
+		S_site_stage base-lessons
+		rm -rf "$TMP/site/base-lessons/lessons"
+		cp -R "$t_case" "$TMP/site/base-lessons/lessons"
+		expect_status 1 S_site_build base-lessons
+	done
+	for t_case in tests/bad/data/*/; do
+		t_case=${t_case%/}; t_name=${t_case##*/}
+		S_bad_stage "$t_name" "$t_case"
+		S_site_stage base-lessons
+		rm -rf "$TMP/site/base-lessons/data"
+		cp -R "$TMP/bad/$t_name" "$TMP/site/base-lessons/data"
+		expect_status 1 S_site_build base-lessons
+	done
+
 	# --out naming an input folder, or the working directory: refused,
 	# and the inputs untouched.
 	S_site_stage base-lessons
@@ -249,21 +275,32 @@ else
 		t_out=$TMP/site/escape/out
 		# (A live tag needs a literal '<'; the CSV files are data, quoted as CSV.)
 		if grep -rEn --include='*.html' --include='*.svg' \
-		    "<script>alert|<img src=x|<div onclick|<a href=\"javascript:" "$t_out" \
+		    "<script>alert|<img src=x|<div onclick|<a href=\"javascript:|onfocus=\"|<b onclick" \
+		    "$t_out" \
 		    > "$TMP/live"; then
 			fail "unescaped markup in the site:"; head -10 "$TMP/live" >&2
 		else ok; fi
 		for t_want in "chips.html:NVIDIA &lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt; &quot;H100&quot;" \
 		    "models.html:Llama &lt;script&gt;alert(&#39;model&#39;)&lt;/script&gt; &quot;70B&quot;" \
-		    "index.html:A &quot;quoted&quot; &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; lesson" \
-		    "index.html:Summary &quot;&gt;&lt;script&gt;alert(&#39;summary&#39;)&lt;/script&gt;" \
+		    "index.html:A “quoted” &lt;script&gt;alert(‘title’)&lt;/script&gt; lesson" \
+		    "index.html:Summary “&gt;&lt;script&gt;alert(‘summary’)&lt;/script&gt;" \
 		    "one.html:Body &lt;script&gt;alert(" \
 		    "one.html:on NVIDIA &lt;script&gt;alert(" \
 		    "one.html:with Llama &lt;script&gt;alert(" \
-		    "one.html:title=\"a &quot;title&quot; onmouseover=&quot;alert(1)&quot;\""; do
+		    "one.html:title=\"a &quot;title&quot; onmouseover=&quot;alert(1)&quot;\"" \
+		    "one.html:<figure class=\"chart\"" \
+		    "raw.html:<figure class=\"chart\"" \
+		    "raw.html:<div class=\"chip\" title=\"H100&#34; tabindex&#61;1 autofocus onfocus&#61;&#34;alert&#40;&#39;focus&#39;&#41;\">" \
+		    "answers.html:<p class=\"note\">This page opted into raw HTML" \
+		    "answers.html:Answer &lt;b onclick=&quot;alert('answer')&quot;&gt;bold&lt;/b&gt; and <a href=\"#unsafe-url\">"; do
 			if grep -qF -- "${t_want#*:}" "$t_out/${t_want%%:*}"; then ok
 			else fail "escape: ${t_want%%:*} lacks: ${t_want#*:}"; fi
 		done
+		# A '"' in a chip's name once ended the figure's Markdown title
+		# early: the figure vanished from web and print.
+		if ! command -v pdftotext > /dev/null ||
+		    pdftotext "$t_out/handouts/raw.pdf" - | grep -q 'Attainable FLOP/s'; then ok
+		else fail "escape: handouts/raw.pdf lacks its figure"; fi
 	else
 		fail "site build with hostile text failed:"; head -20 "$TMP/escape.log" >&2
 	fi

@@ -116,3 +116,28 @@ out=$($IB site --out "$TMP/site" --data tests/fixtures/cli/baddata 2>&1); rc=$?
 if [ "$rc" = 1 ] && grep -q '^tests/fixtures/cli/baddata/hardware.yaml:[0-9]*:[0-9]*: error: hbm_tb_per_s' <<<"$out" \
    && [ ! -e "$TMP/site" ] && [ -z "$(ls -d "$TMP"/site* 2>/dev/null)" ]; then ok
 else fail "site with bad data: rc=$rc, wrote: $(ls -d "$TMP"/site* 2>/dev/null) out: $out"; fi
+
+# After `make install` (staged with DESTDIR, then moved into place as a
+# package would be), `check` run from another folder validates the
+# installed data and lessons and says how many lessons.  (The binary once
+# answered ".../data, .../data: data and 0 lessons valid".)  The build
+# folder is copied so that only cli.o, which holds the prefix, is rebuilt.
+t_b=$(dirname "$IB")
+if [ -f "$t_b/.deps-ok" ] && command -v make > /dev/null; then
+	cp -a "$t_b" "$TMP/b"
+	t_pfx=$TMP/prefix
+	if env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory B="$TMP/b" \
+	    SAN="${SAN:-}" PREFIX="$t_pfx" DESTDIR="$TMP/stage" install > "$TMP/install.log" 2>&1
+	then
+		mkdir -p "$t_pfx" && cp -R "$TMP/stage$t_pfx/." "$t_pfx/"
+		t_n=$(ls lessons/*.md | grep -vc '/README\.md$')
+		mkdir -p "$TMP/elsewhere"
+		out=$(cd "$TMP/elsewhere" && "$t_pfx/bin/inferbook" check 2>&1); rc=$?
+		t_sh=$t_pfx/share/inferbook
+		if [ "$rc" = 0 ] && grep -qF "inferbook: $t_sh/data, $t_sh/lessons: data and $t_n lessons valid" \
+		    <<<"$out"; then ok
+		else fail "installed check: rc=$rc: $out"; fi
+	else
+		fail "make install failed:"; head -20 "$TMP/install.log" >&2
+	fi
+fi

@@ -159,6 +159,40 @@ if "$INFERBOOK" site --out "$SITE" --quiet > "$TMP/site.log" 2>&1 &&
 		bad=$(pdffonts "$f" | awk 'NR > 2 && $(NF-4) != "yes"')
 		if [ -z "$bad" ]; then ok; else fail "$f: fonts not embedded"; fi
 	done
+	# One Markdown front end (md.h) for web and print: a straight quote in
+	# print only where the web page has one too (code), and every heading
+	# of a lesson has the same anchor on its page, in the book and in its
+	# handout (so "#id" and "slug.html#id" mean the same heading).
+	quotes() { grep -o "[\"']" | wc -l; }
+	webq_all=0
+	for f in "$SITE"/handouts/*.pdf; do
+		l=$(basename "$f" .pdf)
+		webq=$(sed 's/<[^>]*>//g; s/&quot;/"/g; s/&#39;/'"'"'/g' "$SITE/$l.html" | quotes)
+		pdfq=$(pdftotext "$f" - | quotes)
+		webq_all=$((webq_all + webq))
+		if [ "$pdfq" -le "$webq" ]; then ok
+		else fail "handouts/$l.pdf: $pdfq straight quotes, its web page $webq"; fi
+		sed -n 's/.*<h[2-6] id="\([^"]*\)".*/\1/p' "$SITE/$l.html" | sort > "$TMP/web.ids"
+		for pdf in "$f" "$SITE/explainer.pdf"; do
+			pdfinfo -dests "$pdf" | sed -n "s|.*\"$l/\([^\"]*\)\"\$|\1|p" | sort \
+			    > "$TMP/pdf.ids"
+			if [ -s "$TMP/web.ids" ] && cmp -s "$TMP/web.ids" "$TMP/pdf.ids"; then ok
+			else fail "$l: anchors differ between $l.html and $(basename "$pdf")"
+				diff "$TMP/web.ids" "$TMP/pdf.ids" | head -5 >&2; fi
+		done
+	done
+	pdfq=$(pdftotext "$SITE/explainer.pdf" - | quotes)
+	if [ "$pdfq" -le "$webq_all" ]; then ok
+	else fail "explainer.pdf: $pdfq straight quotes, the web pages $webq_all"; fi
+	# Every internal link of the web pages leads to an id of its page.
+	bad=$(cd "$SITE" && for h in *.html; do
+		grep -o 'href="[a-z0-9-]*\.html#[^"]*"\|href="#[^"]*"' "$h" |
+		    sed 's/^href="//; s/"$//' | sort -u | while read -r u; do
+			page=${u%%#*}; id=${u#*#}; [ -n "$page" ] || page=$h
+			grep -q " id=\"$id\"" "$page" 2>/dev/null || echo "$h -> $u"
+		done
+	done)
+	if [ -z "$bad" ]; then ok; else fail "links to no heading: $(echo $bad | head -c 300)"; fi
 	# The teacher edition on Letter paper carries the worked answers.
 	if "$INFERBOOK" site --out "$SITE" --quiet --paper letter --answers appendix \
 	    > "$TMP/site.log" 2>&1; then

@@ -66,7 +66,6 @@ chart_fig_free(struct chart_fig *f)
 	free(f->annots);
 	S_axis_free(&f->x);
 	S_axis_free(&f->y);
-	chart_layouts_drop(f);
 	free(f->name);
 	free(f->title);
 	free(f->caption);
@@ -613,7 +612,6 @@ S_finish_axis(const struct chart_fig *f, struct chart_axis *a, int isx)
 void
 chart_fig_finish(struct chart_fig *f)
 {
-	chart_layouts_drop(f);
 	S_finish_axis(f, &f->x, 1);
 	S_finish_axis(f, &f->y, 0);
 }

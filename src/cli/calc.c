@@ -434,6 +434,7 @@ cli_calc(int argc, char *argv[])
 	char msg[256];
 	struct buf out;
 	int ch, bad = 0, rc = 1;
+	char *dir;
 
 	memset(&o, 0, sizeof(o));
 	o.chips = o.batch = 1;
@@ -514,8 +515,12 @@ cli_calc(int argc, char *argv[])
 	    (o.kv && S_prec("kv", o.kv, &kv)))
 		return 1;
 
-	if (data_load(cli_default_dir(o.data, "data"), &set) != 0)
+	dir = cli_default_dir(o.data, "data");
+	if (data_load(dir, &set) != 0) {
+		free(dir);
 		return 1;
+	}
+	free(dir);
 	if ((hw = data_find_hw(&set, o.hardware)) == NULL) {
 		diag_error(NULL, "--hardware: unknown hardware '%s'", o.hardware);
 		data_list_known(&set, DATA_KIND_HW);

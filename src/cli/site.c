@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "diag.h"
 #include "site.h"
 #include "util.h"
 
@@ -68,7 +69,7 @@ cli_site(int argc, char *argv[])
 			/* Range-checked as a long: 4294967297 must not wrap to 1. */
 			jobs = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || jobs < 1 || jobs > 256) {
-				fprintf(stderr, "inferbook: site: --jobs wants a number from 1 to 256\n");
+				diag_error(NULL, "site: --jobs wants a number from 1 to 256");
 				return 2;
 			}
 			o.jobs = (int)jobs;
@@ -82,13 +83,12 @@ cli_site(int argc, char *argv[])
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "inferbook: site: unexpected argument '%s'\n", argv[optind]);
+		diag_error(NULL, "site: unexpected argument '%s'", argv[optind]);
 		return 2;
 	}
-	/* cli_default_dir() answers in one static buffer: keep copies. */
-	d = xstrdup(cli_default_dir(data, "data"));
-	l = xstrdup(cli_default_dir(lessons, "lessons"));
-	t = xstrdup(cli_default_dir(templates, "templates"));
+	d = cli_default_dir(data, "data");
+	l = cli_default_dir(lessons, "lessons");
+	t = cli_default_dir(templates, "templates");
 	o.data_dir = d;
 	o.lessons_dir = l;
 	o.templates_dir = t;

@@ -18,6 +18,7 @@
 #include "calc.h"
 #include "data.h"
 #include "diag.h"
+#include "evidence.h"
 #include "util.h"
 #include "ytree.h"
 
@@ -717,6 +718,8 @@ data_load(const char *dir, struct data_set *set)
 	bad |= S_load_hw_file(set) == -1;
 	bad |= S_load_model_file(set) == -1;
 	bad |= S_load_price_file(set) == -1;
+	if (!bad)
+		bad |= evidence_load(set) == -1;
 	if (bad) {
 		data_free(set);
 		return -1;
@@ -740,8 +743,7 @@ data_free(struct data_set *set)
 	free(set->hw);
 	free(set->models);
 	free(set->prices);
-	if (set->ext != NULL && set->ext_free != NULL)
-		set->ext_free(set->ext);
+	evidence_free(set->measurements);
 	for (i = 0; i < sizeof(set->paths) / sizeof(set->paths[0]); i++)
 		free(set->paths[i]);
 	free(set->dir);

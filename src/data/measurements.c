@@ -63,8 +63,8 @@ S_meas_free(struct evidence_meas *m)
 	data_scenario_free(&m->setup);
 }
 
-static void
-S_set_free(void *p)
+void
+evidence_free(struct evidence_set *p)
 {
 	struct evidence_set *es = p;
 	size_t i;
@@ -168,16 +168,8 @@ evidence_load(struct data_set *set)
 	size_t len, i, j;
 	int bad = 0;
 
-	/* Loaded already (check and site may both ask): nothing to do. */
-	if (set->ext != NULL && set->ext_free == S_set_free)
+	if (set->measurements != NULL)
 		return 0;
-	if (set->ext != NULL) {
-		struct srcpos pos = { set->dir, 0, 0 };
-
-		diag_error(&pos, "measurements: the data set's extension slot is "
-		    "already taken");
-		return -1;
-	}
 	path = xasprintf("%s/measurements.yaml", set->dir);
 	if (stat(path, &st) == -1) {
 		free(path);
@@ -215,18 +207,17 @@ evidence_load(struct data_set *set)
 	}
 	ytree_free(root);
 	if (bad) {
-		S_set_free(es);
+		evidence_free(es);
 		return -1;
 	}
-	set->ext = es;
-	set->ext_free = S_set_free;
+	set->measurements = es;
 	return 0;
 }
 
 const struct evidence_set *
 evidence_get(const struct data_set *set)
 {
-	return set->ext_free == S_set_free ? set->ext : NULL;
+	return set->measurements;
 }
 
 static void
@@ -302,77 +293,3 @@ evidence_rows(const struct data_set *set, struct evidence_row **rows)
 }
 
 /* ---- The page's table ---- */
-
-/* Predictions: 3 significant digits below 100, whole numbers with
- * thousands separators from 100 up (as the lessons print numbers).
- * Measurements (exact != 0) keep the digits their source printed: 4
- * significant digits below 1,000. */
-static void
-S_num(struct buf *b, double v, int exact)
-{
-	char tmp[64];
-	size_t i, len, lead;
-
-	if (v < (exact ? 1000 : 100)) {
-		util_fmt_g(tmp, sizeof(tmp), exact ? 4 : 3, v);
-		buf_puts(b, tmp);
-		return;
-	}
-	snprintf(tmp, sizeof(tmp), "%.0f", v);
-	len = strlen(tmp);
-	lead = len % 3 ? len % 3 : 3;
-	for (i = 0; i < len; i++) {
-		if (i >= lead && (i - lead) % 3 == 0)
-			buf_putc(b, ',');
-		buf_putc(b, tmp[i]);
-	}
-}
-
-static void
-S_value(struct buf *b, enum evidence_metric m, double v, int exact)
-{
-	if (m == EVIDENCE_S_PER_TOKEN) {
-		S_num(b, v * 1e3, exact);
-		buf_puts(b, " ms/token");
-	} else {
-		S_num(b, v, exact);
-		buf_puts(b, m == EVIDENCE_OUTPUT_TOKENS_PER_S ?
-		    " tokens/s" : " tokens/s per user");
-	}
-}
-
-void
-evidence_table_markdown(const struct data_set *set, struct buf *out)
-{
-	struct evidence_row *rows;
-	size_t n, i;
-
-	if ((n = evidence_rows(set, &rows)) == 0)
-		return;
-	buf_puts(out, "| Measurement | Predicted (roofline) | Measured | Reached | "
-	    "Limited by | What the roofline leaves out |\n"
-	    "|---|--:|--:|--:|---|---|\n");
-	for (i = 0; i < n; i++) {
-		const struct evidence_row *r = &rows[i];
-		const struct evidence_meas *m = r->meas;
-
-		buf_puts(out, "| ");
-		buf_md_text(out, m->name);
-		if (m->system != NULL) {
-			buf_puts(out, " (");
-			buf_md_text(out, m->system);
-			buf_puts(out, ")");
-		}
-		buf_puts(out, " | ");
-		S_value(out, m->metric, r->predicted, 0);
-		buf_puts(out, " | ");
-		S_value(out, m->metric, r->measured, 1);
-		buf_printf(out, " | %.0f%% | %s%s | ", 100 * r->achieved,
-		    r->bound == CALC_BOUND_MEMORY ? "memory bandwidth" :
-		    r->bound == CALC_BOUND_COMM ? "communication" : "arithmetic",
-		    r->prefill_counted ? " (prefill counted)" : "");
-		buf_md_text(out, m->notes);
-		buf_puts(out, " |\n");
-	}
-	free(rows);
-}

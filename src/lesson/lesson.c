@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evidence.h"
 #include "lesson.h"
 #include "ytree.h"
 #include "scan.h"
@@ -494,6 +493,34 @@ S_record(struct lesson *l, const struct expr_stmt *st, const struct srcpos *open
 	return r;
 }
 
+/*
+ * A string from data (a chip's or model's name) into the body.  Plain
+ * Markdown escaping stops markup in running text, but in a raw_html
+ * lesson the string may land inside an HTML block or attribute, where
+ * backslashes mean nothing and `"` would end the attribute: there every
+ * ASCII punctuation character is written as a numeric character
+ * reference, which Markdown text decodes to the character itself and
+ * HTML reads as text, in element content and in attributes alike.
+ */
+static void
+S_data_text(const struct lesson *l, struct buf *md, const char *s)
+{
+	if (!l->raw_html) {
+		buf_md_text(md, s);
+		return;
+	}
+	for (; s != NULL && *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n' || c == '\r' || c == '\t')
+			buf_putc(md, ' ');
+		else if (c < 0x80 && ispunct(c))
+			buf_printf(md, "&#%u;", (unsigned)c);
+		else
+			buf_putc(md, (char)c);
+	}
+}
+
 static void
 S_number(const struct lesson_expand_opts *o, const struct expr_record *r,
     struct buf *md)
@@ -669,14 +696,10 @@ S_table(struct lesson *l, const struct lscan *sc, const struct lscan_span *sp,
 		    st->fig_name);
 		return -1;
 	}
-	/* The lesson borrows a const set; loading the measurements is
-	 * idempotent and happens before any thread reads the set. */
-	if (evidence_load((struct data_set *)l->set) != 0)
-		return -1;
 	{
 		size_t before = out->len;
 
-		evidence_table_markdown(l->set, out);
+		lesson_table_measurements(l->set, out);
 		if (out->len == before)
 			buf_puts(out, "*No measurements: the data has no measurements.yaml entries.*");
 	}
@@ -799,7 +822,7 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 				break;
 			}
 			if (v.type == EXPR_V_STR)
-				buf_md_text(out, v.str);
+				S_data_text(l, out, v.str);
 			else
 				S_number(opts, S_record(l, &st, &open, &v, bl.open), out);
 			expr_value_free(&v);

@@ -1,6 +1,7 @@
 /*
  * pdf.c -- the typesetter: cmark-gfm tree -> items (pango layouts) ->
- * boxes -> pages (paginate.c) -> cairo PDF pages.
+ * boxes -> pages (paginate.c) -> cairo PDF pages.  typeset.c makes the
+ * items and boxes; this file emits the pages and holds the public calls.
  *
  * Everything is laid out before the first page is emitted, so the table of
  * contents knows its page numbers: the TOC's own length depends only on the
@@ -21,133 +22,26 @@
 #include <cairo.h>
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
-#include <cmark-gfm.h>
-#include <cmark-gfm-core-extensions.h>
 
 #include "diag.h"
 #include "pdf.h"
+#include "pdf_int.h"
 #include "util.h"
 
-/* ---- the look ---- */
 
-#define S_BODY_FONT	"DejaVu Serif 10.5"
-#define S_SANS		"DejaVu Sans"
-#define S_MONO_FONT	"DejaVu Sans Mono 8.5"
-#define S_TABLE_FONT	"DejaVu Sans 8.8"
-#define S_CAPTION_FONT	"DejaVu Sans Oblique 8.8"
-#define S_HEAD_FONT	"DejaVu Sans 8"
-#define S_LEADING	1.18	/* baseline distance / line height, body */
-#define S_PARA_GAP	6.5	/* between paragraphs, pt */
-#define S_LIST_INDENT	18.0
-#define S_QUOTE_INDENT	14.0
-#define S_CODE_PAD	6.0
-#define S_CELL_PADX	5.0
-#define S_CELL_PADY	2.6
+/* ---- drawing ---- */
 
-/* Margins, pt: the inner (binding) margin is the larger one. */
-#define S_M_TOP		66.0
-#define S_M_BOTTOM	66.0
-#define S_M_INNER	76.0
-#define S_M_OUTER	56.0
-
-/* ---- items ---- */
-
-struct S_link {
-	int a, b;		/* byte range in the layout's text */
-	char *url;
+struct S_page {
+	int chap;		/* chapter of its first slice; -1 */
+	int opens_chapter;
+	int used;
 };
 
-/* A laid-out block of text, measured line by line. */
-struct S_tl {
-	PangoLayout *lay;
-	size_t n;
-	double *h, *base, *x;	/* per line: height, baseline, left offset */
-	struct S_link *links;
-	size_t nlinks;
-	double height;
+struct S_out {
+	struct pdf_ts *t;
+	cairo_surface_t *surf;
+	cairo_t *cr;
 };
-
-enum S_type { S_TEXT, S_CODE, S_RULE, S_TABLE, S_FIGURE, S_BREAK, S_TOCENT };
-
-struct S_item {
-	enum S_type type;
-	int chap;		/* chapter index, -1: front matter */
-	double indent;		/* from the text area's left edge */
-	double width;
-	double bar_x;		/* block quote bar, relative; < 0: none */
-	double before, after;
-	int keep, recto;
-	struct S_tl tl;
-	PangoLayout *marker;	/* list bullet/number */
-	int level;		/* heading: 0 chapter, 1..; -1 not a heading */
-	char *dest;		/* heading destination name */
-	char *plain;		/* heading text for TOC and outline */
-	/* table */
-	size_t rows, cols, head_rows;
-	struct S_tl *cells;
-	double *colw, *rowh;
-	/* figure */
-	char *url;
-	double fig_h;
-	/* TOC entry: the heading item it points at */
-	size_t target;
-	double whole_h;		/* WHOLE boxes: their height */
-};
-
-struct S_chap {
-	char *title;
-	char *slug;
-};
-
-struct S_ts {
-	const struct pdf_opts *o;
-	double pw, ph, tw, th;	/* page and text area, pt */
-	PangoFontMap *fm;
-	PangoContext *pc;
-	PangoFontDescription *f_body, *f_mono, *f_table, *f_caption, *f_head;
-	struct S_item *it;
-	size_t nit, capit;
-	struct S_chap *chaps;
-	size_t nchaps;
-	int chap;
-	const char *slug;	/* the lesson being read: link resolution */
-	char *prefix;		/* destination prefix for its headings */
-	char **anchors;		/* anchors used in this prefix */
-	size_t nanchors;
-	int hshift;		/* added to Markdown heading levels */
-	int skip_first_h1;	/* the first H1 is the chapter title */
-	const char *marker;	/* list marker waiting for its first block */
-	int failed;
-};
-
-struct S_bctx {
-	double indent;
-	double bar_x;
-	int depth;		/* list nesting */
-	int tight;
-	int quote;
-};
-
-/* ---- small helpers ---- */
-
-static struct S_item *
-S_new_item(struct S_ts *t, enum S_type type)
-{
-	struct S_item *it;
-
-	if (t->nit == t->capit) {
-		t->capit = t->capit ? t->capit * 2 : 128;
-		t->it = xreallocarray(t->it, t->capit, sizeof(*t->it));
-	}
-	it = &t->it[t->nit++];
-	memset(it, 0, sizeof(*it));
-	it->type = type;
-	it->chap = t->chap;
-	it->level = -1;
-	it->bar_x = -1;
-	it->width = t->tw;
-	return it;
-}
 
 /* Numbers in cairo attribute strings must not follow the locale. */
 static void
@@ -169,927 +63,6 @@ S_quote_attr(struct buf *b, const char *s)
 	buf_putc(b, '\'');
 }
 
-/* GitHub-style heading anchor, restricted to [a-z0-9_-]. */
-static char *
-S_anchor(const char *text)
-{
-	struct buf b;
-	const unsigned char *p;
-
-	buf_init(&b);
-	for (p = (const unsigned char *)text; *p; p++) {
-		if (isalnum(*p))
-			buf_putc(&b, (char)tolower(*p));
-		else if (*p == ' ' || *p == '-')
-			buf_putc(&b, '-');
-		else if (*p == '_')
-			buf_putc(&b, '_');
-	}
-	if (b.len == 0)
-		buf_puts(&b, "section");
-	return buf_take(&b, NULL);
-}
-
-static char *
-S_unique_dest(struct S_ts *t, const char *text)
-{
-	char *a = S_anchor(text), *cand;
-	size_t i, k;
-
-	for (k = 0;; k++) {
-		int used = 0;
-
-		cand = k ? xasprintf("%s-%zu", a, k) : xstrdup(a);
-		for (i = 0; i < t->nanchors; i++)
-			if (strcmp(t->anchors[i], cand) == 0)
-				used = 1;
-		if (!used)
-			break;
-		free(cand);
-	}
-	free(a);
-	t->anchors = xreallocarray(t->anchors, t->nanchors + 1,
-	    sizeof(*t->anchors));
-	t->anchors[t->nanchors++] = cand;
-	a = xasprintf("%s/%s", t->prefix, cand);
-	return a;
-}
-
-static void
-S_set_prefix(struct S_ts *t, const char *prefix)
-{
-	size_t i;
-
-	for (i = 0; i < t->nanchors; i++)
-		free(t->anchors[i]);
-	free(t->anchors);
-	t->anchors = NULL;
-	t->nanchors = 0;
-	free(t->prefix);
-	t->prefix = xstrdup(prefix);
-}
-
-/* ---- text layouts ---- */
-
-static PangoLayout *
-S_layout(struct S_ts *t, const PangoFontDescription *fd, double width,
-    double spacing)
-{
-	PangoLayout *l = pango_layout_new(t->pc);
-
-	pango_layout_set_font_description(l, fd);
-	if (width > 0) {
-		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
-		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-	}
-	if (spacing > 0)
-		pango_layout_set_line_spacing(l, (float)spacing);
-	return l;
-}
-
-/* Records the lines of tl->lay: heights from one line top to the next so
- * that the leading belongs to the line above. */
-static void
-S_measure(struct S_tl *tl)
-{
-	PangoLayoutIter *iter;
-	PangoRectangle log;
-	size_t i = 0;
-	int y0, y1;
-	double *top;
-
-	free(tl->h);
-	free(tl->base);
-	free(tl->x);
-	tl->n = (size_t)pango_layout_get_line_count(tl->lay);
-	tl->h = xcalloc(tl->n + 1, sizeof(double));
-	tl->base = xcalloc(tl->n + 1, sizeof(double));
-	tl->x = xcalloc(tl->n + 1, sizeof(double));
-	top = xcalloc(tl->n + 1, sizeof(double));
-	iter = pango_layout_get_iter(tl->lay);
-	do {
-		pango_layout_iter_get_line_yrange(iter, &y0, &y1);
-		pango_layout_iter_get_line_extents(iter, NULL, &log);
-		top[i] = (double)y0 / PANGO_SCALE;
-		tl->h[i] = (double)(y1 - y0) / PANGO_SCALE;
-		tl->base[i] = (double)(pango_layout_iter_get_baseline(iter) - y0) /
-		    PANGO_SCALE;
-		tl->x[i] = (double)log.x / PANGO_SCALE;
-		i++;
-	} while (i < tl->n && pango_layout_iter_next_line(iter));
-	pango_layout_iter_free(iter);
-	for (i = 0; i + 1 < tl->n; i++)
-		tl->h[i] = top[i + 1] - top[i];
-	tl->height = 0;
-	for (i = 0; i < tl->n; i++)
-		tl->height += tl->h[i];
-	free(top);
-}
-
-static void
-S_tl_free(struct S_tl *tl)
-{
-	size_t i;
-
-	if (tl->lay)
-		g_object_unref(tl->lay);
-	free(tl->h);
-	free(tl->base);
-	free(tl->x);
-	for (i = 0; i < tl->nlinks; i++)
-		free(tl->links[i].url);
-	free(tl->links);
-	memset(tl, 0, sizeof(*tl));
-}
-
-/* Text plus attributes gathered from inline nodes. */
-struct S_inl {
-	struct buf text;
-	PangoAttrList *attrs;
-	struct S_link *links;
-	size_t nlinks;
-};
-
-static void
-S_attr(struct S_inl *in, PangoAttribute *a, size_t start)
-{
-	a->start_index = (guint)start;
-	a->end_index = (guint)in->text.len;
-	pango_attr_list_insert(in->attrs, a);
-}
-
-/* Whether the word at s looks like a unit: "GB", "ms", "TB/s",
- * "tokens/s", "%" -- short, or with a slash.  Binding a number to a long
- * word ("295 operations") would leave wide gaps in justified lines. */
-static int
-S_unit_like(const char *s)
-{
-	size_t k = 0;
-	int slash = 0;
-
-	if (*s == '%')
-		return 1;
-	for (; isalpha((unsigned char)s[k]) || s[k] == '/'; k++)
-		if (s[k] == '/')
-			slash = 1;
-	return k > 0 && (k <= 6 || slash);
-}
-
-/* Appends text, binding a number to its unit ("700 GB", "3.35 TB/s")
- * with a no-break space so a line never ends between them; pdftotext
- * still reads it as a space. */
-static void
-S_text(struct S_inl *in, const char *s)
-{
-	for (; *s; s++) {
-		char prev = in->text.len ? in->text.data[in->text.len - 1] : 0;
-
-		if (*s == ' ' && prev >= '0' && prev <= '9' && S_unit_like(s + 1))
-			buf_puts(&in->text, "\xc2\xa0");
-		else
-			buf_putc(&in->text, *s);
-	}
-}
-
-static void
-S_inline(struct S_ts *t, cmark_node *parent, struct S_inl *in)
-{
-	cmark_node *n;
-	size_t start;
-
-	for (n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
-		const char *lit = cmark_node_get_literal(n);
-		const char *ts = cmark_node_get_type_string(n);
-
-		start = in->text.len;
-		switch (cmark_node_get_type(n)) {
-		case CMARK_NODE_TEXT:
-			S_text(in, lit ? lit : "");
-			pdf_break_words(&in->text, start);
-			break;
-		case CMARK_NODE_SOFTBREAK:
-			buf_putc(&in->text, ' ');
-			break;
-		case CMARK_NODE_LINEBREAK:
-			buf_puts(&in->text, "\xe2\x80\xa8");	/* U+2028 */
-			break;
-		case CMARK_NODE_CODE:
-			buf_puts(&in->text, lit ? lit : "");
-			pdf_break_words(&in->text, start);
-			S_attr(in, pango_attr_family_new("DejaVu Sans Mono"), start);
-			S_attr(in, pango_attr_scale_new(0.88), start);
-			break;
-		case CMARK_NODE_EMPH:
-			S_inline(t, n, in);
-			S_attr(in, pango_attr_style_new(PANGO_STYLE_ITALIC), start);
-			break;
-		case CMARK_NODE_STRONG:
-			S_inline(t, n, in);
-			S_attr(in, pango_attr_weight_new(PANGO_WEIGHT_BOLD), start);
-			break;
-		case CMARK_NODE_LINK:
-			S_inline(t, n, in);
-			S_attr(in, pango_attr_foreground_new(0x1400, 0x3c00, 0x8c00),
-			    start);
-			in->links = xreallocarray(in->links, in->nlinks + 1,
-			    sizeof(*in->links));
-			in->links[in->nlinks].a = (int)start;
-			in->links[in->nlinks].b = (int)in->text.len;
-			in->links[in->nlinks].url =
-			    xstrdup(cmark_node_get_url(n) ? cmark_node_get_url(n) : "");
-			in->nlinks++;
-			break;
-		case CMARK_NODE_IMAGE:
-			S_inline(t, n, in);
-			break;
-		case CMARK_NODE_HTML_INLINE:
-			break;
-		default:
-			S_inline(t, n, in);
-			if (ts && strcmp(ts, "strikethrough") == 0)
-				S_attr(in, pango_attr_strikethrough_new(TRUE), start);
-			break;
-		}
-	}
-}
-
-static void
-S_inl_init(struct S_inl *in)
-{
-	buf_init(&in->text);
-	in->attrs = pango_attr_list_new();
-	in->links = NULL;
-	in->nlinks = 0;
-}
-
-/* Makes tl from gathered inline text (taking the links). */
-static void
-S_tl_from_inl(struct S_ts *t, struct S_tl *tl, struct S_inl *in,
-    const PangoFontDescription *fd, double width, double spacing,
-    PangoAlignment align, int justify)
-{
-	tl->lay = S_layout(t, fd, width, spacing);
-	pango_layout_set_text(tl->lay, in->text.data ? in->text.data : "",
-	    (int)in->text.len);
-	pango_layout_set_attributes(tl->lay, in->attrs);
-	pango_layout_set_alignment(tl->lay, align);
-	pango_layout_set_justify(tl->lay, justify);
-	tl->links = in->links;
-	tl->nlinks = in->nlinks;
-	in->links = NULL;
-	in->nlinks = 0;
-	S_measure(tl);
-}
-
-static void
-S_inl_free(struct S_inl *in)
-{
-	size_t i;
-
-	buf_free(&in->text);
-	pango_attr_list_unref(in->attrs);
-	for (i = 0; i < in->nlinks; i++)
-		free(in->links[i].url);
-	free(in->links);
-}
-
-static void
-S_tl_plain(struct S_ts *t, struct S_tl *tl, const char *text,
-    const PangoFontDescription *fd, double width, PangoAlignment align)
-{
-	tl->lay = S_layout(t, fd, width, 0);
-	pango_layout_set_text(tl->lay, text, -1);
-	pango_layout_set_alignment(tl->lay, align);
-	S_measure(tl);
-}
-
-/* ---- blocks ---- */
-
-static void S_blocks(struct S_ts *, cmark_node *, const struct S_bctx *);
-
-static void
-S_take_marker(struct S_ts *t, struct S_item *it)
-{
-	if (!t->marker)
-		return;
-	it->marker = S_layout(t, t->f_body, 0, 0);
-	pango_layout_set_text(it->marker, t->marker, -1);
-	t->marker = NULL;
-}
-
-/* A new item for a block inside bc: its indent, width and quote bar, and
- * the list marker waiting for the block's first line. */
-static struct S_item *
-S_block_item(struct S_ts *t, enum S_type type, const struct S_bctx *bc)
-{
-	struct S_item *it = S_new_item(t, type);
-
-	it->indent = bc->indent;
-	it->width = t->tw - bc->indent;
-	it->bar_x = bc->bar_x;
-	S_take_marker(t, it);
-	return it;
-}
-
-static struct S_item *
-S_paragraph(struct S_ts *t, cmark_node *node, const struct S_bctx *bc)
-{
-	struct S_item *it = S_block_item(t, S_TEXT, bc);
-	struct S_inl in;
-	PangoFontDescription *fd = t->f_body;
-
-	it->after = bc->depth > 0 && bc->tight ? 2.5 : S_PARA_GAP;
-	S_inl_init(&in);
-	S_inline(t, node, &in);
-	if (bc->quote) {
-		fd = pango_font_description_copy(t->f_body);
-		pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
-	}
-	S_tl_from_inl(t, &it->tl, &in, fd, it->width, S_LEADING,
-	    PANGO_ALIGN_LEFT, t->o->justify);
-	if (fd != t->f_body)
-		pango_font_description_free(fd);
-	S_inl_free(&in);
-	return it;
-}
-
-static const double S_head_pt[] = { 20.0, 14.0, 12.0, 10.5, 10.5, 10.5 };
-static const double S_head_before[] = { 0, 16, 12, 10, 10, 10 };
-static const double S_head_after[] = { 16, 6, 4, 3, 3, 3 };
-
-/* A heading item at effective level lvl (0 = chapter) from inline text. */
-static struct S_item *
-S_heading_item(struct S_ts *t, struct S_inl *in, int lvl, char *dest)
-{
-	struct S_item *it = S_new_item(t, S_TEXT);
-	PangoFontDescription *fd;
-	size_t i;
-
-	if (lvl > 5)
-		lvl = 5;
-	fd = pango_font_description_new();
-	pango_font_description_set_family(fd, S_SANS);
-	pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
-	pango_font_description_set_size(fd, (gint)(S_head_pt[lvl] * PANGO_SCALE));
-	it->level = lvl;
-	it->keep = 1;
-	it->before = S_head_before[lvl];
-	it->after = S_head_after[lvl];
-	it->dest = dest;
-	it->plain = xstrdup(in->text.data ? in->text.data : "");
-	/* An outline entry is one line. */
-	for (i = 0; it->plain[i]; i++)
-		if ((unsigned char)it->plain[i] == 0xe2 &&
-		    strncmp(it->plain + i, "\xe2\x80\xa8", 3) == 0)
-			memcpy(it->plain + i, "  \x20", 3);
-	S_tl_from_inl(t, &it->tl, in, fd, t->tw, 1.1, PANGO_ALIGN_LEFT, 0);
-	pango_font_description_free(fd);
-	return it;
-}
-
-static void
-S_heading(struct S_ts *t, cmark_node *node)
-{
-	struct S_inl in;
-	int md = cmark_node_get_heading_level(node), lvl;
-
-	if (t->skip_first_h1 && md == 1) {
-		t->skip_first_h1 = 0;
-		return;
-	}
-	t->skip_first_h1 = 0;
-	lvl = (md <= 1 ? 1 : md - 1) + t->hshift;
-	S_inl_init(&in);
-	S_inline(t, node, &in);
-	S_heading_item(t, &in, lvl, S_unique_dest(t, in.text.data ? in.text.data : ""));
-	S_inl_free(&in);
-}
-
-static void
-S_code(struct S_ts *t, cmark_node *node, const struct S_bctx *bc)
-{
-	struct S_item *it = S_block_item(t, S_CODE, bc);
-	const char *lit = cmark_node_get_literal(node);
-	size_t len = lit ? strlen(lit) : 0;
-
-	it->before = 10;
-	it->after = 10;
-	while (len > 0 && lit[len - 1] == '\n')
-		len--;
-	it->tl.lay = S_layout(t, t->f_mono, it->width - 2 * S_CODE_PAD, 0);
-	pango_layout_set_wrap(it->tl.lay, PANGO_WRAP_CHAR);
-	pango_layout_set_text(it->tl.lay, len ? lit : " ", len ? (int)len : 1);
-	S_measure(&it->tl);
-}
-
-static double
-S_tl_width(struct S_tl *tl)
-{
-	PangoRectangle log;
-
-	pango_layout_get_extents(tl->lay, NULL, &log);
-	return (double)log.width / PANGO_SCALE;
-}
-
-static void
-S_table(struct S_ts *t, cmark_node *node, const struct S_bctx *bc)
-{
-	struct S_item *it = S_block_item(t, S_TABLE, bc);
-	uint16_t ncols = cmark_gfm_extensions_get_table_columns(node);
-	uint8_t *al = cmark_gfm_extensions_get_table_alignments(node);
-	cmark_node *row, *cell;
-	size_t r, c, nrows = 0;
-	double *nat, *mn, W, sn = 0, sm = 0;
-	PangoFontDescription *bold;
-
-	it->before = 8;
-	it->after = 10;
-	for (row = cmark_node_first_child(node); row; row = cmark_node_next(row))
-		nrows++;
-	it->rows = nrows;
-	it->cols = ncols ? ncols : 1;
-	it->cells = xcalloc(nrows * it->cols, sizeof(*it->cells));
-	it->colw = xcalloc(it->cols, sizeof(double));
-	it->rowh = xcalloc(nrows ? nrows : 1, sizeof(double));
-	nat = xcalloc(it->cols, sizeof(double));
-	mn = xcalloc(it->cols, sizeof(double));
-	bold = pango_font_description_copy(t->f_table);
-	pango_font_description_set_weight(bold, PANGO_WEIGHT_BOLD);
-	r = 0;
-	for (row = cmark_node_first_child(node); row; row = cmark_node_next(row), r++) {
-		int head = cmark_gfm_extensions_get_table_row_is_header(row);
-
-		if (head && r == it->head_rows)
-			it->head_rows++;
-		c = 0;
-		for (cell = cmark_node_first_child(row); cell && c < it->cols;
-		    cell = cmark_node_next(cell), c++) {
-			struct S_tl *tl = &it->cells[r * it->cols + c];
-			struct S_inl in;
-			PangoAlignment pa = PANGO_ALIGN_LEFT;
-			double w;
-
-			if (al && al[c] == 'r')
-				pa = PANGO_ALIGN_RIGHT;
-			else if (al && al[c] == 'c')
-				pa = PANGO_ALIGN_CENTER;
-			S_inl_init(&in);
-			S_inline(t, cell, &in);
-			S_tl_from_inl(t, tl, &in, head ? bold : t->f_table, 0, 0,
-			    pa, 0);
-			S_inl_free(&in);
-			w = S_tl_width(tl) + 2 * S_CELL_PADX;
-			if (w > nat[c])
-				nat[c] = w;
-			/* Narrowest: every word on its own line. */
-			pango_layout_set_width(tl->lay, 1);
-			pango_layout_set_wrap(tl->lay, PANGO_WRAP_WORD);
-			w = S_tl_width(tl) + 2 * S_CELL_PADX;
-			if (w > mn[c])
-				mn[c] = w;
-		}
-		/* Short rows get empty cells. */
-		for (; c < it->cols; c++)
-			S_tl_plain(t, &it->cells[r * it->cols + c], "", t->f_table, 0,
-			    PANGO_ALIGN_LEFT);
-	}
-	W = it->width;
-	for (c = 0; c < it->cols; c++) {
-		sn += nat[c];
-		sm += mn[c];
-	}
-	for (c = 0; c < it->cols; c++) {
-		if (sn <= W)
-			it->colw[c] = nat[c];
-		else if (sm <= W && sn > sm)
-			it->colw[c] = mn[c] + (W - sm) * (nat[c] - mn[c]) / (sn - sm);
-		else
-			it->colw[c] = mn[c] * W / sm;
-	}
-	for (r = 0; r < nrows; r++) {
-		double h = 0;
-
-		for (c = 0; c < it->cols; c++) {
-			struct S_tl *tl = &it->cells[r * it->cols + c];
-
-			pango_layout_set_width(tl->lay,
-			    (int)((it->colw[c] - 2 * S_CELL_PADX) * PANGO_SCALE));
-			pango_layout_set_wrap(tl->lay, PANGO_WRAP_WORD_CHAR);
-			S_measure(tl);
-			if (tl->height > h)
-				h = tl->height;
-		}
-		it->rowh[r] = h + 2 * S_CELL_PADY;
-	}
-	pango_font_description_free(bold);
-	free(nat);
-	free(mn);
-}
-
-/* A paragraph that holds one image and nothing else is a figure. */
-static cmark_node *
-S_figure_image(cmark_node *para)
-{
-	cmark_node *n, *img = NULL;
-
-	for (n = cmark_node_first_child(para); n; n = cmark_node_next(n)) {
-		if (cmark_node_get_type(n) == CMARK_NODE_IMAGE && !img) {
-			img = n;
-			continue;
-		}
-		if (cmark_node_get_type(n) == CMARK_NODE_SOFTBREAK)
-			continue;
-		if (cmark_node_get_type(n) == CMARK_NODE_TEXT) {
-			const char *s = cmark_node_get_literal(n);
-
-			while (s && (*s == ' ' || *s == '\t'))
-				s++;
-			if (!s || !*s)
-				continue;
-		}
-		return NULL;
-	}
-	return img;
-}
-
-static void
-S_figure(struct S_ts *t, cmark_node *img, const struct S_bctx *bc)
-{
-	struct S_item *it = S_new_item(t, S_FIGURE);
-	struct S_inl in;
-	const char *title = cmark_node_get_title(img);
-
-	it->indent = bc->indent;
-	it->width = t->tw - bc->indent;
-	it->before = 10;
-	it->after = 12;
-	it->url = xstrdup(cmark_node_get_url(img) ? cmark_node_get_url(img) : "");
-	/* The site writes ![alt](chart:ID "caption"): the caption is what
-	 * the page shows under the figure; the alt text is the fallback. */
-	S_inl_init(&in);
-	if (title && *title)
-		buf_puts(&in.text, title);
-	else
-		S_inline(t, img, &in);
-	S_tl_from_inl(t, &it->tl, &in, t->f_caption, it->width, 0,
-	    PANGO_ALIGN_CENTER, 0);
-	S_inl_free(&in);
-	it->fig_h = it->width * t->o->figure_aspect;
-	if (it->fig_h + 6 + it->tl.height > t->th)
-		it->fig_h = t->th - 6 - it->tl.height - 1;
-	it->whole_h = it->fig_h + 6 + it->tl.height;
-}
-
-/* A paragraph that introduces what follows ("Things to remember:", a
- * list item's lead-in to its sublist) stays on the page of its start. */
-static void
-S_keep_intro(struct S_ts *t, cmark_node *node)
-{
-	cmark_node *prev = cmark_node_previous(node);
-	struct S_item *it;
-	const char *txt;
-	size_t len;
-
-	if (!prev || cmark_node_get_type(prev) != CMARK_NODE_PARAGRAPH ||
-	    t->nit == 0)
-		return;
-	it = &t->it[t->nit - 1];
-	if (it->type != S_TEXT || it->level >= 0 || !it->tl.lay)
-		return;
-	txt = pango_layout_get_text(it->tl.lay);
-	len = strlen(txt);
-	while (len > 0 && txt[len - 1] == ' ')
-		len--;
-	if (cmark_node_get_type(node) == CMARK_NODE_LIST ||
-	    (len > 0 && txt[len - 1] == ':'))
-		it->keep = 1;
-}
-
-static void
-S_block(struct S_ts *t, cmark_node *node, const struct S_bctx *bc)
-{
-	const char *ts = cmark_node_get_type_string(node);
-	struct S_bctx sub = *bc;
-	cmark_node *c, *img;
-	size_t first, k;
-	int start;
-
-	if (cmark_node_get_type(node) != CMARK_NODE_HEADING)
-		t->skip_first_h1 = 0;
-	S_keep_intro(t, node);
-	switch (cmark_node_get_type(node)) {
-	case CMARK_NODE_PARAGRAPH:
-		if ((img = S_figure_image(node)) != NULL && !t->marker)
-			S_figure(t, img, bc);
-		else
-			S_paragraph(t, node, bc);
-		return;
-	case CMARK_NODE_HEADING:
-		S_heading(t, node);
-		return;
-	case CMARK_NODE_CODE_BLOCK:
-		S_code(t, node, bc);
-		return;
-	case CMARK_NODE_THEMATIC_BREAK: {
-		struct S_item *it = S_new_item(t, S_RULE);
-
-		it->before = it->after = 12;
-		it->whole_h = 1;
-		return;
-	}
-	case CMARK_NODE_HTML_BLOCK:
-		return;
-	case CMARK_NODE_BLOCK_QUOTE:
-		sub.bar_x = bc->indent + 2;
-		sub.indent = bc->indent + S_QUOTE_INDENT;
-		sub.quote = 1;
-		first = t->nit;
-		S_blocks(t, node, &sub);
-		if (t->nit > first) {
-			if (t->it[first].before < 8)
-				t->it[first].before = 8;
-			if (t->it[t->nit - 1].after < 8)
-				t->it[t->nit - 1].after = 8;
-		}
-		return;
-	case CMARK_NODE_LIST: {
-		int ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
-		static const char *const bullets[] = {
-			"\xe2\x80\xa2", "\xe2\x80\x93", "\xe2\x97\xa6"
-		};
-		char mark[32];
-
-		sub.indent = bc->indent + S_LIST_INDENT;
-		sub.depth = bc->depth + 1;
-		sub.tight = cmark_node_get_list_tight(node);
-		start = cmark_node_get_list_start(node);
-		first = t->nit;
-		for (c = cmark_node_first_child(node), k = 0; c;
-		    c = cmark_node_next(c), k++) {
-			if (ordered)
-				snprintf(mark, sizeof(mark), "%ld.", (long)start + (long)k);
-			else
-				snprintf(mark, sizeof(mark), "%s",
-				    bullets[(size_t)bc->depth % 3]);
-			t->marker = mark;
-			S_blocks(t, c, &sub);
-			t->marker = NULL;
-		}
-		if (t->nit > first && t->it[t->nit - 1].after < S_PARA_GAP)
-			t->it[t->nit - 1].after = S_PARA_GAP;
-		return;
-	}
-	default:
-		if (ts && strcmp(ts, "table") == 0) {
-			S_table(t, node, bc);
-			return;
-		}
-		S_blocks(t, node, bc);
-		return;
-	}
-}
-
-static void
-S_blocks(struct S_ts *t, cmark_node *parent, const struct S_bctx *bc)
-{
-	cmark_node *n;
-
-	for (n = cmark_node_first_child(parent); n; n = cmark_node_next(n))
-		S_block(t, n, bc);
-}
-
-static cmark_node *
-S_parse(const char *md)
-{
-	cmark_parser *p;
-	cmark_node *doc;
-	static const char *const exts[] = { "table", "strikethrough", "autolink" };
-	size_t i;
-
-	cmark_gfm_core_extensions_ensure_registered();
-	p = cmark_parser_new(CMARK_OPT_DEFAULT);
-	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
-		cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
-
-		if (e)
-			cmark_parser_attach_syntax_extension(p, e);
-	}
-	cmark_parser_feed(p, md, strlen(md));
-	doc = cmark_parser_finish(p);
-	cmark_parser_free(p);
-	return doc;
-}
-
-/* Adds a Markdown document's blocks. */
-static int
-S_markdown(struct S_ts *t, const char *md)
-{
-	cmark_node *doc = S_parse(md ? md : "");
-	struct S_bctx bc = { 0, -1, 0, 0, 0 };
-
-	if (!doc) {
-		diag_error(NULL, "pdf: cannot parse the Markdown of %s", t->slug);
-		return -1;
-	}
-	S_blocks(t, doc, &bc);
-	cmark_node_free(doc);
-	return 0;
-}
-
-/* The first block of the Markdown, if it is an H1: its text, which then
- * serves as the chapter title. */
-static char *
-S_first_h1(const char *md)
-{
-	cmark_node *doc = S_parse(md ? md : ""), *n;
-	char *s = NULL;
-
-	if (!doc)
-		return NULL;
-	n = cmark_node_first_child(doc);
-	if (n && cmark_node_get_type(n) == CMARK_NODE_HEADING &&
-	    cmark_node_get_heading_level(n) == 1) {
-		struct buf b;
-		cmark_iter *it = cmark_iter_new(n);
-		cmark_event_type ev;
-
-		/* Every text under the heading, emphasis and code included. */
-		buf_init(&b);
-		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-			cmark_node *c = cmark_iter_get_node(it);
-
-			if (ev != CMARK_EVENT_ENTER)
-				continue;
-			if (cmark_node_get_type(c) == CMARK_NODE_TEXT ||
-			    cmark_node_get_type(c) == CMARK_NODE_CODE)
-				buf_puts(&b, cmark_node_get_literal(c));
-			else if (cmark_node_get_type(c) == CMARK_NODE_SOFTBREAK)
-				buf_putc(&b, ' ');
-		}
-		cmark_iter_free(it);
-		s = buf_take(&b, NULL);
-	}
-	cmark_node_free(doc);
-	return s;
-}
-
-static void
-S_break(struct S_ts *t, int recto)
-{
-	struct S_item *it = S_new_item(t, S_BREAK);
-
-	it->recto = recto;
-}
-
-static void
-S_plain_heading(struct S_ts *t, const char *text, int lvl, const char *dest)
-{
-	struct S_inl in;
-
-	S_inl_init(&in);
-	buf_puts(&in.text, text);
-	S_heading_item(t, &in, lvl, xstrdup(dest));
-	S_inl_free(&in);
-}
-
-/* One lesson as a chapter: its title heading, its body, and its answers
- * when they go inline. */
-static int
-S_chapter(struct S_ts *t, const struct pdf_doc *d, int handout)
-{
-	char *h1 = S_first_h1(d->markdown), *dest;
-	const char *title = d->title && *d->title ? d->title : h1 ? h1 : d->slug;
-	int rc;
-
-	t->chaps = xreallocarray(t->chaps, t->nchaps + 1, sizeof(*t->chaps));
-	t->chaps[t->nchaps].title = xstrdup(title);
-	t->chaps[t->nchaps].slug = xstrdup(d->slug);
-	t->chap = (int)t->nchaps++;
-	t->slug = d->slug;
-	S_set_prefix(t, d->slug);
-	if (!handout)
-		S_break(t, 1);
-	S_plain_heading(t, title, 0, d->slug);
-	t->skip_first_h1 = h1 != NULL;
-	t->hshift = 0;
-	rc = S_markdown(t, d->markdown);
-	free(h1);
-	if (rc == 0 && t->o->answers != PDF_ANSWERS_NONE && d->answers_md &&
-	    *d->answers_md && (t->o->answers == PDF_ANSWERS_INLINE || handout)) {
-		if (t->o->answers == PDF_ANSWERS_APPENDIX)
-			S_break(t, 0);
-		dest = xasprintf("%s.answers", d->slug);
-		S_set_prefix(t, dest);
-		S_plain_heading(t, "Worked answers", 1, dest);
-		free(dest);
-		t->hshift = 1;
-		t->skip_first_h1 = 1;
-		rc = S_markdown(t, d->answers_md);
-		t->hshift = 0;
-	}
-	return rc;
-}
-
-/* The book's "Answers" chapter: one section per lesson that has any. */
-static int
-S_appendix(struct S_ts *t, const struct pdf_doc *docs, size_t n)
-{
-	size_t i, any = 0;
-	char *dest;
-
-	for (i = 0; i < n; i++)
-		if (docs[i].answers_md && *docs[i].answers_md)
-			any++;
-	if (!any)
-		return 0;
-	t->chaps = xreallocarray(t->chaps, t->nchaps + 1, sizeof(*t->chaps));
-	t->chaps[t->nchaps].title = xstrdup("Answers");
-	t->chaps[t->nchaps].slug = xstrdup("answers");
-	t->chap = (int)t->nchaps++;
-	S_break(t, 1);
-	S_plain_heading(t, "Answers", 0, "answers");
-	for (i = 0; i < n; i++) {
-		if (!docs[i].answers_md || !*docs[i].answers_md)
-			continue;
-		t->slug = docs[i].slug;
-		dest = xasprintf("%s.answers", docs[i].slug);
-		S_set_prefix(t, dest);
-		S_plain_heading(t, docs[i].title ? docs[i].title : docs[i].slug,
-		    1, dest);
-		free(dest);
-		t->hshift = 1;
-		t->skip_first_h1 = 1;
-		if (S_markdown(t, docs[i].answers_md) != 0)
-			return -1;
-		t->hshift = 0;
-	}
-	return 0;
-}
-
-/* ---- boxes ---- */
-
-static void
-S_boxes(struct S_ts *t, size_t from, size_t to, struct pdf_box *bx)
-{
-	size_t i;
-
-	for (i = from; i < to; i++) {
-		struct S_item *it = &t->it[i];
-		struct pdf_box *b = &bx[i - from];
-
-		memset(b, 0, sizeof(*b));
-		b->before_pt = it->before;
-		b->after_pt = it->after;
-		b->keep_with_next = it->keep;
-		switch (it->type) {
-		case S_TEXT:
-		case S_CODE:
-			if (it->level >= 0) {
-				it->whole_h = it->tl.height;
-				b->kind = PDF_BOX_WHOLE;
-				b->n = 1;
-				b->h_pt = &it->whole_h;
-			} else {
-				b->kind = PDF_BOX_LINES;
-				b->n = it->tl.n;
-				b->h_pt = it->tl.h;
-			}
-			break;
-		case S_TABLE:
-			b->kind = PDF_BOX_ROWS;
-			b->n = it->rows;
-			b->h_pt = it->rowh;
-			b->head_rows = it->head_rows;
-			break;
-		case S_RULE:
-		case S_FIGURE:
-		case S_TOCENT:
-			b->kind = PDF_BOX_WHOLE;
-			b->n = 1;
-			b->h_pt = &it->whole_h;
-			break;
-		case S_BREAK:
-			b->kind = PDF_BOX_BREAK;
-			b->recto = it->recto;
-			break;
-		}
-	}
-}
-
-/* ---- drawing ---- */
-
-struct S_page {
-	int chap;		/* chapter of its first slice; -1 */
-	int opens_chapter;
-	int used;
-};
-
-struct S_out {
-	struct S_ts *t;
-	cairo_surface_t *surf;
-	cairo_t *cr;
-};
-
 static int
 S_is_recto(long page)
 {
@@ -1097,14 +70,14 @@ S_is_recto(long page)
 }
 
 static double
-S_left(const struct S_ts *t, long page)
+S_left(const struct pdf_ts *t, long page)
 {
-	return S_is_recto(page) ? S_M_INNER : t->pw - S_M_INNER - t->tw;
+	return S_is_recto(page) ? PDF_M_INNER : t->pw - PDF_M_INNER - t->tw;
 }
 
 /* Destination of a link, or NULL to print it as plain text. */
 static char *
-S_resolve(const struct S_ts *t, int chap, const char *url, int *external)
+S_resolve(const struct pdf_ts *t, int chap, const char *url, int *external)
 {
 	const char *slug = chap >= 0 && (size_t)chap < t->nchaps ?
 	    t->chaps[chap].slug : "";
@@ -1164,7 +137,7 @@ S_resolve(const struct S_ts *t, int chap, const char *url, int *external)
 		for (i = 0; i < t->nit; i++) {
 			const char *d = t->it[i].dest, *a;
 
-			if (!d || t->it[i].type != S_TEXT)
+			if (!d || t->it[i].type != PDF_I_TEXT)
 				continue;
 			if (wl == 0 && strcmp(d, "answers") == 0)
 				break;
@@ -1182,7 +155,7 @@ S_resolve(const struct S_ts *t, int chap, const char *url, int *external)
 /* Links that lead nowhere in this PDF print as plain text, not in the
  * link colour. */
 static void
-S_unlink_tl(struct S_ts *t, int chap, struct S_tl *tl)
+S_unlink_tl(struct pdf_ts *t, int chap, struct pdf_tl *tl)
 {
 	PangoAttrList *al;
 	size_t k;
@@ -1209,12 +182,12 @@ S_unlink_tl(struct S_ts *t, int chap, struct S_tl *tl)
 }
 
 static void
-S_unlink(struct S_ts *t)
+S_unlink(struct pdf_ts *t)
 {
 	size_t i, c;
 
 	for (i = 0; i < t->nit; i++) {
-		struct S_item *it = &t->it[i];
+		struct pdf_item *it = &t->it[i];
 
 		S_unlink_tl(t, it->chap, &it->tl);
 		for (c = 0; c < it->rows * it->cols; c++)
@@ -1249,7 +222,7 @@ S_link_rect(struct S_out *o, int chap, const char *url, double x, double y,
 
 /* Draws lines [a, b) of tl with the top of line a at (x, y). */
 static void
-S_draw_tl(struct S_out *o, int chap, const struct S_tl *tl, size_t a,
+S_draw_tl(struct S_out *o, int chap, const struct pdf_tl *tl, size_t a,
     size_t b, double x, double y)
 {
 	size_t j, k;
@@ -1287,7 +260,7 @@ S_draw_tl(struct S_out *o, int chap, const struct S_tl *tl, size_t a,
 }
 
 static double
-S_lines_h(const struct S_tl *tl, size_t a, size_t b)
+S_lines_h(const struct pdf_tl *tl, size_t a, size_t b)
 {
 	double s = 0;
 
@@ -1314,7 +287,7 @@ S_dest(struct S_out *o, const char *name, double x, double y)
 }
 
 static void
-S_draw_table(struct S_out *o, const struct S_item *it,
+S_draw_table(struct S_out *o, const struct pdf_item *it,
     const struct pdf_slice *s, double x, double y)
 {
 	cairo_t *cr = o->cr;
@@ -1346,10 +319,10 @@ S_draw_table(struct S_out *o, const struct S_item *it,
 			}
 			cairo_set_source_rgb(cr, 0, 0, 0);
 			for (c = 0; c < it->cols; c++) {
-				const struct S_tl *tl = &it->cells[r * it->cols + c];
+				const struct pdf_tl *tl = &it->cells[r * it->cols + c];
 
-				S_draw_tl(o, it->chap, tl, 0, tl->n, xx + S_CELL_PADX,
-				    yy + S_CELL_PADY);
+				S_draw_tl(o, it->chap, tl, 0, tl->n, xx + PDF_CELL_PADX,
+				    yy + PDF_CELL_PADY);
 				xx += it->colw[c];
 			}
 			yy += it->rowh[r];
@@ -1372,7 +345,7 @@ S_draw_table(struct S_out *o, const struct S_item *it,
 }
 
 static void
-S_draw_figure(struct S_out *o, const struct S_item *it, double x, double y)
+S_draw_figure(struct S_out *o, const struct pdf_item *it, double x, double y)
 {
 	cairo_t *cr = o->cr;
 	const struct pdf_opts *op = o->t->o;
@@ -1396,16 +369,16 @@ S_draw_figure(struct S_out *o, const struct S_item *it, double x, double y)
 }
 
 static void
-S_draw_slice(struct S_out *o, const struct S_item *it,
+S_draw_slice(struct S_out *o, const struct pdf_item *it,
     const struct pdf_slice *s, long page, const char *pagenum)
 {
-	struct S_ts *t = o->t;
+	struct pdf_ts *t = o->t;
 	cairo_t *cr = o->cr;
 	double left = S_left(t, page), x = left + it->indent;
-	double y = S_M_TOP + s->y_pt, h;
+	double y = PDF_M_TOP + s->y_pt, h;
 
 	switch (it->type) {
-	case S_TEXT:
+	case PDF_I_TEXT:
 		h = S_lines_h(&it->tl, s->from, s->to);
 		if (it->bar_x >= 0) {
 			cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
@@ -1438,7 +411,7 @@ S_draw_slice(struct S_out *o, const struct S_item *it,
 			cairo_stroke(cr);
 		}
 		break;
-	case S_CODE:
+	case PDF_I_CODE:
 		h = S_lines_h(&it->tl, s->from, s->to);
 		cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
 		cairo_rectangle(cr, x, y - 4, it->width, h + 8);
@@ -1449,9 +422,9 @@ S_draw_slice(struct S_out *o, const struct S_item *it,
 			pango_cairo_show_layout_line(cr,
 			    pango_layout_get_line_readonly(it->marker, 0));
 		}
-		S_draw_tl(o, it->chap, &it->tl, s->from, s->to, x + S_CODE_PAD, y);
+		S_draw_tl(o, it->chap, &it->tl, s->from, s->to, x + PDF_CODE_PAD, y);
 		break;
-	case S_RULE:
+	case PDF_I_RULE:
 		cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
 		cairo_set_line_width(cr, 0.5);
 		cairo_move_to(cr, x + it->width * 0.3, y + 0.5);
@@ -1459,15 +432,15 @@ S_draw_slice(struct S_out *o, const struct S_item *it,
 		cairo_stroke(cr);
 		cairo_set_source_rgb(cr, 0, 0, 0);
 		break;
-	case S_TABLE:
+	case PDF_I_TABLE:
 		S_draw_table(o, it, s, x, y);
 		break;
-	case S_FIGURE:
+	case PDF_I_FIGURE:
 		S_draw_figure(o, it, x, y);
 		break;
-	case S_TOCENT: {
-		const struct S_tl *tl = &it->tl;
-		PangoLayout *num = S_layout(t, it->level == 0 ? t->f_head : t->f_body,
+	case PDF_I_TOCENT: {
+		const struct pdf_tl *tl = &it->tl;
+		PangoLayout *num = pdf_ts_layout(t, it->level == 0 ? t->f_head : t->f_body,
 		    0, 0);
 		PangoRectangle log, ll;
 		double nx, lx, by;
@@ -1518,7 +491,7 @@ S_draw_slice(struct S_out *o, const struct S_item *it,
 		}
 		break;
 	}
-	case S_BREAK:
+	case PDF_I_BREAK:
 		break;
 	}
 }
@@ -1528,7 +501,7 @@ S_draw_slice(struct S_out *o, const struct S_item *it,
 static void
 S_furniture(struct S_out *o, long page, const char *head)
 {
-	struct S_ts *t = o->t;
+	struct pdf_ts *t = o->t;
 	cairo_t *cr = o->cr;
 	PangoLayout *l;
 	PangoRectangle log;
@@ -1536,7 +509,7 @@ S_furniture(struct S_out *o, long page, const char *head)
 	double left = S_left(t, page), x;
 	int recto = S_is_recto(page);
 
-	l = S_layout(t, t->f_head, 0, 0);
+	l = pdf_ts_layout(t, t->f_head, 0, 0);
 	if (head && *head) {
 		pango_layout_set_text(l, head, -1);
 		pango_layout_get_extents(l, NULL, &log);
@@ -1548,11 +521,11 @@ S_furniture(struct S_out *o, long page, const char *head)
 		x = recto ? left + t->tw - (double)log.width / PANGO_SCALE - log.x /
 		    (double)PANGO_SCALE : left;
 		cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-		cairo_move_to(cr, x, S_M_TOP - 26);
+		cairo_move_to(cr, x, PDF_M_TOP - 26);
 		pango_cairo_show_layout_line(cr, pango_layout_get_line_readonly(l, 0));
 		cairo_set_line_width(cr, 0.4);
-		cairo_move_to(cr, left, S_M_TOP - 20);
-		cairo_line_to(cr, left + t->tw, S_M_TOP - 20);
+		cairo_move_to(cr, left, PDF_M_TOP - 20);
+		cairo_line_to(cr, left + t->tw, PDF_M_TOP - 20);
 		cairo_stroke(cr);
 	}
 	snprintf(num, sizeof(num), "%ld", page);
@@ -1562,7 +535,7 @@ S_furniture(struct S_out *o, long page, const char *head)
 	pango_layout_get_extents(l, NULL, &log);
 	x = recto ? left + t->tw - (double)log.width / PANGO_SCALE : left;
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	cairo_move_to(cr, x, t->ph - S_M_BOTTOM + 34);
+	cairo_move_to(cr, x, t->ph - PDF_M_BOTTOM + 34);
 	pango_cairo_show_layout_line(cr, pango_layout_get_line_readonly(l, 0));
 	g_object_unref(l);
 }
@@ -1573,7 +546,7 @@ static void
 S_emit(struct S_out *o, size_t item0, const struct pdf_slice *sl, size_t ns,
     size_t npages, long first, const long *pagenums, int furniture)
 {
-	struct S_ts *t = o->t;
+	struct pdf_ts *t = o->t;
 	struct S_page *pg = xcalloc(npages, sizeof(*pg));
 	size_t p, i = 0;
 	char num[32];
@@ -1581,13 +554,13 @@ S_emit(struct S_out *o, size_t item0, const struct pdf_slice *sl, size_t ns,
 	for (p = 0; p < npages; p++)
 		pg[p].chap = -1;
 	for (i = 0; i < ns; i++) {
-		const struct S_item *it = &t->it[item0 + sl[i].box];
+		const struct pdf_item *it = &t->it[item0 + sl[i].box];
 
 		p = sl[i].page;
 		if (!pg[p].used)
 			pg[p].chap = it->chap;
 		pg[p].used = 1;
-		if (it->level == 0 && it->type == S_TEXT)
+		if (it->level == 0 && it->type == PDF_I_TEXT)
 			pg[p].opens_chapter = 1;
 	}
 	i = 0;
@@ -1603,10 +576,10 @@ S_emit(struct S_out *o, size_t item0, const struct pdf_slice *sl, size_t ns,
 			S_furniture(o, abs, head);
 		}
 		for (; i < ns && sl[i].page == p; i++) {
-			const struct S_item *it = &t->it[item0 + sl[i].box];
+			const struct pdf_item *it = &t->it[item0 + sl[i].box];
 
 			num[0] = '\0';
-			if (it->type == S_TOCENT && pagenums)
+			if (it->type == PDF_I_TOCENT && pagenums)
 				snprintf(num, sizeof(num), "%ld", pagenums[it->target]);
 			S_draw_slice(o, it, &sl[i], abs, num);
 		}
@@ -1657,7 +630,7 @@ S_metadata(cairo_surface_t *s, const struct pdf_opts *o, const char *title)
 }
 
 static int
-S_ts_init(struct S_ts *t, const struct pdf_opts *o, struct S_out *out,
+S_ts_init(struct pdf_ts *t, const struct pdf_opts *o, struct S_out *out,
     struct buf *dst, const char *title)
 {
 	cairo_font_options_t *fo;
@@ -1666,8 +639,8 @@ S_ts_init(struct S_ts *t, const struct pdf_opts *o, struct S_out *out,
 	memset(out, 0, sizeof(*out));
 	t->o = o;
 	pdf_paper_size(o->paper, &t->pw, &t->ph);
-	t->tw = t->pw - S_M_INNER - S_M_OUTER;
-	t->th = t->ph - S_M_TOP - S_M_BOTTOM;
+	t->tw = t->pw - PDF_M_INNER - PDF_M_OUTER;
+	t->th = t->ph - PDF_M_TOP - PDF_M_BOTTOM;
 	t->chap = -1;
 	out->t = t;
 	out->surf = cairo_pdf_surface_create_for_stream(S_write, dst, t->pw, t->ph);
@@ -1688,26 +661,26 @@ S_ts_init(struct S_ts *t, const struct pdf_opts *o, struct S_out *out,
 	pango_cairo_context_set_resolution(t->pc, 72);
 	pango_context_set_round_glyph_positions(t->pc, FALSE);
 	pango_context_set_language(t->pc, pango_language_from_string("en"));
-	t->f_body = pango_font_description_from_string(S_BODY_FONT);
-	t->f_mono = pango_font_description_from_string(S_MONO_FONT);
-	t->f_table = pango_font_description_from_string(S_TABLE_FONT);
-	t->f_caption = pango_font_description_from_string(S_CAPTION_FONT);
-	t->f_head = pango_font_description_from_string(S_HEAD_FONT);
+	t->f_body = pango_font_description_from_string(PDF_BODY_FONT);
+	t->f_mono = pango_font_description_from_string(PDF_MONO_FONT);
+	t->f_table = pango_font_description_from_string(PDF_TABLE_FONT);
+	t->f_caption = pango_font_description_from_string(PDF_CAPTION_FONT);
+	t->f_head = pango_font_description_from_string(PDF_HEAD_FONT);
 	return 0;
 }
 
 static void
-S_item_free(struct S_item *it)
+S_item_free(struct pdf_item *it)
 {
 	size_t i;
 
-	S_tl_free(&it->tl);
+	pdf_ts_tl_free(&it->tl);
 	if (it->marker)
 		g_object_unref(it->marker);
 	free(it->dest);
 	free(it->plain);
 	for (i = 0; i < it->rows * it->cols; i++)
-		S_tl_free(&it->cells[i]);
+		pdf_ts_tl_free(&it->cells[i]);
 	free(it->cells);
 	free(it->colw);
 	free(it->rowh);
@@ -1716,7 +689,7 @@ S_item_free(struct S_item *it)
 
 /* Finishes the PDF and frees everything; returns -1 on a cairo error. */
 static int
-S_ts_done(struct S_ts *t, struct S_out *out)
+S_ts_done(struct pdf_ts *t, struct S_out *out)
 {
 	cairo_status_t st = CAIRO_STATUS_SUCCESS;
 	size_t i;
@@ -1739,7 +712,7 @@ S_ts_done(struct S_ts *t, struct S_out *out)
 		free(t->chaps[i].slug);
 	}
 	free(t->chaps);
-	S_set_prefix(t, "");
+	pdf_ts_set_prefix(t, "");
 	free(t->prefix);
 	if (t->f_body) {
 		pango_font_description_free(t->f_body);
@@ -1763,7 +736,7 @@ S_ts_done(struct S_ts *t, struct S_out *out)
 static void
 S_outline(struct S_out *o, size_t from, size_t to, int toc)
 {
-	struct S_ts *t = o->t;
+	struct pdf_ts *t = o->t;
 	int parent[8], i, lvl;
 	size_t k;
 
@@ -1773,11 +746,11 @@ S_outline(struct S_out *o, size_t from, size_t to, int toc)
 		cairo_pdf_surface_add_outline(o->surf, CAIRO_PDF_OUTLINE_ROOT,
 		    "Contents", "dest='toc'", 0);
 	for (k = from; k < to; k++) {
-		const struct S_item *it = &t->it[k];
+		const struct pdf_item *it = &t->it[k];
 		struct buf b;
 		int id;
 
-		if (it->level < 0 || it->type != S_TEXT || !it->dest)
+		if (it->level < 0 || it->type != PDF_I_TEXT || !it->dest)
 			continue;
 		lvl = it->level > 6 ? 6 : it->level;
 		buf_init(&b);
@@ -1796,18 +769,18 @@ static double
 S_centre(struct S_out *o, const char *text, const char *font, double y,
     double r, double g, double bl)
 {
-	struct S_ts *t = o->t;
-	struct S_tl tl;
+	struct pdf_ts *t = o->t;
+	struct pdf_tl tl;
 	PangoFontDescription *fd = pango_font_description_from_string(font);
 	double left = S_left(t, 1);
 
 	memset(&tl, 0, sizeof(tl));
-	S_tl_plain(t, &tl, text, fd, t->tw, PANGO_ALIGN_CENTER);
+	pdf_ts_tl_plain(t, &tl, text, fd, t->tw, PANGO_ALIGN_CENTER);
 	cairo_set_source_rgb(o->cr, r, g, bl);
 	S_draw_tl(o, -1, &tl, 0, tl.n, left, y);
 	cairo_set_source_rgb(o->cr, 0, 0, 0);
 	y += tl.height;
-	S_tl_free(&tl);
+	pdf_ts_tl_free(&tl);
 	pango_font_description_free(fd);
 	return y;
 }
@@ -1902,7 +875,7 @@ pdf_paper_size(enum pdf_paper p, double *w, double *h)
 
 /* Paginates items [from, to) starting on absolute page `first`. */
 static void
-S_flow(struct S_ts *t, size_t from, size_t to, long first,
+S_flow(struct pdf_ts *t, size_t from, size_t to, long first,
     struct pdf_slice **sl, size_t *ns, size_t *np)
 {
 	struct pdf_box *bx = xcalloc(to - from + 1, sizeof(*bx));
@@ -1911,7 +884,7 @@ S_flow(struct S_ts *t, size_t from, size_t to, long first,
 	f.body_h_pt = t->th;
 	f.min_lines = 2;
 	f.first_page = first;
-	S_boxes(t, from, to, bx);
+	pdf_ts_boxes(t, from, to, bx);
 	pdf_paginate(bx, to - from, &f, sl, ns, np);
 	free(bx);
 }
@@ -1920,7 +893,7 @@ int
 pdf_book(const struct pdf_opts *o, const struct pdf_doc *docs, size_t n,
     struct buf *out)
 {
-	struct S_ts t;
+	struct pdf_ts t;
 	struct S_out ou;
 	struct pdf_slice *bsl = NULL, *tsl = NULL;
 	size_t bns = 0, bnp = 0, tns = 0, tnp = 0, i, body_end, toc0;
@@ -1930,9 +903,9 @@ pdf_book(const struct pdf_opts *o, const struct pdf_doc *docs, size_t n,
 	if (S_ts_init(&t, o, &ou, out, o->title) != 0)
 		goto out;
 	for (i = 0; i < n; i++)
-		if (S_chapter(&t, &docs[i], 0) != 0)
+		if (pdf_ts_chapter(&t, &docs[i], 0) != 0)
 			goto out;
-	if (o->answers == PDF_ANSWERS_APPENDIX && S_appendix(&t, docs, n) != 0)
+	if (o->answers == PDF_ANSWERS_APPENDIX && pdf_ts_appendix(&t, docs, n) != 0)
 		goto out;
 	body_end = t.nit;
 	S_unlink(&t);
@@ -1940,20 +913,20 @@ pdf_book(const struct pdf_opts *o, const struct pdf_doc *docs, size_t n,
 	/* The contents: chapters and their first-level sections. */
 	toc0 = t.nit;
 	t.chap = -1;
-	S_plain_heading(&t, "Contents", 0, "toc");
+	pdf_ts_plain_heading(&t, "Contents", 0, "toc");
 	for (i = 0; i < body_end; i++) {
-		struct S_item *h = &t.it[i], *e;
+		struct pdf_item *h = &t.it[i], *e;
 		int lvl = h->level;
 		PangoFontDescription *fd;
 		char *dest;
 
-		if (h->type != S_TEXT || lvl < 0 || lvl > 1)
+		if (h->type != PDF_I_TEXT || lvl < 0 || lvl > 1)
 			continue;
 		dest = xstrdup(h->dest);
 		fd = pango_font_description_copy(t.f_body);
 		if (lvl == 0)
 			pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
-		e = S_new_item(&t, S_TOCENT);
+		e = pdf_ts_new_item(&t, PDF_I_TOCENT);
 		h = &t.it[i];
 		e->chap = -1;
 		e->target = i;
@@ -1962,7 +935,7 @@ pdf_book(const struct pdf_opts *o, const struct pdf_doc *docs, size_t n,
 		e->indent = lvl == 0 ? 0 : 16;
 		e->before = lvl == 0 ? 9 : 1.5;
 		e->keep = lvl == 0;	/* a chapter entry not alone at a foot */
-		S_tl_plain(&t, &e->tl, h->plain, fd, t.tw - e->indent - 40,
+		pdf_ts_tl_plain(&t, &e->tl, h->plain, fd, t.tw - e->indent - 40,
 		    PANGO_ALIGN_LEFT);
 		e->whole_h = e->tl.height;
 		pango_font_description_free(fd);
@@ -1995,32 +968,32 @@ int
 pdf_handout(const struct pdf_opts *o, const struct pdf_doc *doc,
     struct buf *out)
 {
-	struct S_ts t;
+	struct pdf_ts t;
 	struct S_out ou;
 	struct pdf_slice *sl = NULL;
 	size_t ns = 0, np = 0;
 	char *title;
 	int rc = -1;
-	struct S_item *m;
+	struct pdf_item *m;
 
 	title = xasprintf("%s \xe2\x80\x94 %s", doc->title ? doc->title : doc->slug,
 	    o->title);
 	if (S_ts_init(&t, o, &ou, out, title) != 0)
 		goto out;
 	/* Masthead: the book and the edition, kept with the lesson title. */
-	m = S_new_item(&t, S_TEXT);
+	m = pdf_ts_new_item(&t, PDF_I_TEXT);
 	{
 		char *s = o->edition && *o->edition ?
 		    xasprintf("%s \xc2\xb7 %s \xc2\xb7 %s", o->title, S_edition(o->answers),
 		    o->edition) : xasprintf("%s \xc2\xb7 %s", o->title, S_edition(o->answers));
 
-		S_tl_plain(&t, &m->tl, s, t.f_head, t.tw, PANGO_ALIGN_LEFT);
+		pdf_ts_tl_plain(&t, &m->tl, s, t.f_head, t.tw, PANGO_ALIGN_LEFT);
 		free(s);
 	}
 	m->keep = 1;
 	m->after = 10;
 	m->chap = 0;
-	if (S_chapter(&t, doc, 1) != 0)
+	if (pdf_ts_chapter(&t, doc, 1) != 0)
 		goto out;
 	S_unlink(&t);
 	S_flow(&t, 0, t.nit, 1, &sl, &ns, &np);

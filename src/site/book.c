@@ -98,7 +98,8 @@ site_pdfs_prepare(struct site *s, struct site_pdfs *pp)
 		if ((pp->mds[i] = S_print_md(s, s->pages[i].l, hide)) == NULL)
 			rc = -1;
 		pp->docs[i].slug = s->pages[i].l->slug;
-		pp->docs[i].title = s->pages[i].l->title;
+		pp->docs[i].title = s->pages[i].title;
+		pp->docs[i].raw_html = s->pages[i].l->raw_html;
 		pp->docs[i].markdown = pp->mds[i] != NULL ? pp->mds[i] : "";
 		if (s->have_answers && s->pages[i].l->order < s->answers.l->order &&
 		    s->pages[i].l->order >= s->pages[last].l->order)
@@ -112,6 +113,7 @@ site_pdfs_prepare(struct site *s, struct site_pdfs *pp)
 		if ((pp->mds[s->npages] = S_print_md(s, s->answers.l, 0)) == NULL)
 			rc = -1;
 		pp->docs[last].answers_md = pp->mds[s->npages];
+		pp->docs[last].answers_raw_html = s->answers.l->raw_html;
 	}
 	return rc;
 }

@@ -450,7 +450,12 @@ S_state_build(struct site *s)
 		return NULL;
 	}
 	s->stage = scratch;
-	rc = site_write_reference(s);
+	rc = 0;
+	for (i = 0; i < site_ngenpages; i++)
+		if ((site_genpages[i].write == site_write_chips ||
+		    site_genpages[i].write == site_write_models) &&
+		    site_genpages[i].write(s, &site_genpages[i]) != 0)
+			rc = -1;
 	s->stage = real;
 	site_stage_abort(scratch);
 	tval_free(s->ref_deriv);
@@ -1644,21 +1649,29 @@ S_edition_tval(const struct site *s, struct tval *m, const struct site_edition *
 }
 
 int
-site_write_changes(struct site *s)
+site_write_changes(struct site *s, const struct site_genpage *g)
 {
 	struct tval *ctx, *l;
 	size_t i;
 
 	if (s->hist.n == 0)
 		return 0;
+	if (site_write_feed(s) != 0)
+		return -1;
 	ctx = tval_map();
-	tval_set_str(ctx, "title", "What changed");
+	tval_set_str(ctx, "title", g->nav);
 	tval_set_str(ctx, "description", "Every edition of the site: the data edits, the "
 	    "numbers that moved and the conclusions that changed.");
 	l = tval_set(ctx, "editions", tval_list());
 	for (i = 0; i < s->hist.n; i++)
 		S_edition_tval(s, tval_push_map(l), &s->hist.e[i]);
-	return site_page(s, "changes.html", "changes.html", ctx, "changes");
+	{
+		char *file = xasprintf("%s.html", g->slug);
+		int rc = site_page(s, file, g->tmpl, ctx, g->slug);
+
+		free(file);
+		return rc;
+	}
 }
 
 /* XML text (Atom). */

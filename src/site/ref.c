@@ -112,6 +112,17 @@ S_cell(struct refctx *c, const char *key, const char *what, double v,
 	free(label);
 }
 
+/* Writes generated page g (site_genpages) over ctx (freed). */
+static int
+S_page(struct site *s, const struct site_genpage *g, struct tval *ctx)
+{
+	char *file = xasprintf("%s.html", g->slug);
+	int rc = site_page(s, file, g->tmpl, ctx, g->slug);
+
+	free(file);
+	return rc;
+}
+
 static struct tval *
 S_dgroup(struct site *s, const char *title, const char *href, const char *anchor)
 {
@@ -138,7 +149,7 @@ S_cmp_hw(const void *a, const void *b)
 }
 
 static int
-S_chips(struct site *s, struct tval *dnums)
+S_chips(struct site *s, struct tval *dnums, const struct site_genpage *g)
 {
 	struct tval *ctx = tval_map(), *rows = tval_set(ctx, "chips", tval_list());
 	const struct data_hw **hw = xcalloc(s->set.nhw + 1, sizeof(*hw));
@@ -252,7 +263,7 @@ S_chips(struct site *s, struct tval *dnums)
 		free(text);
 	}
 	free(hw);
-	return site_page(s, "chips.html", "chips.html", ctx, "chips");
+	return S_page(s, g, ctx);
 }
 
 /* ---- models ---- */
@@ -282,7 +293,7 @@ S_kv_text(const struct calc_model *m, enum calc_prec p, double v)
 }
 
 static int
-S_models(struct site *s, struct tval *dnums)
+S_models(struct site *s, struct tval *dnums, const struct site_genpage *g)
 {
 	static const struct { enum calc_prec p; const char *key; } wp[] = {
 		{ CALC_BF16, "w_bf16" }, { CALC_FP8, "w_fp8" }, { CALC_FP4, "w_fp4" },
@@ -346,23 +357,33 @@ S_models(struct site *s, struct tval *dnums)
 		free(text);
 	}
 	free(ms);
-	return site_page(s, "models.html", "models.html", ctx, "models");
+	return S_page(s, g, ctx);
 }
 
-int
-site_write_reference(struct site *s)
+/* The derivations page's group for a reference page's numbers. */
+static struct tval *
+S_ref_group(struct site *s, const struct site_genpage *g)
 {
-	struct tval *g;
-	int rc;
+	char *href = xasprintf("%s.html", g->slug);
+	struct tval *grp;
 
 	if (s->ref_deriv == NULL)
 		s->ref_deriv = tval_list();
-	g = S_dgroup(s, "Chips", "chips.html", "chips");
-	rc = S_chips(s, tval_set(g, "numbers", tval_list()));
-	g = S_dgroup(s, "Models", "models.html", "models");
-	if (S_models(s, tval_set(g, "numbers", tval_list())) != 0)
-		rc = -1;
-	return rc;
+	grp = S_dgroup(s, g->nav, href, g->slug);
+	free(href);
+	return tval_set(grp, "numbers", tval_list());
+}
+
+int
+site_write_chips(struct site *s, const struct site_genpage *g)
+{
+	return S_chips(s, S_ref_group(s, g), g);
+}
+
+int
+site_write_models(struct site *s, const struct site_genpage *g)
+{
+	return S_models(s, S_ref_group(s, g), g);
 }
 
 /* ---- derivations ---- */
@@ -439,7 +460,7 @@ S_lesson_group(struct tval *groups, const struct page *pg, const char *href,
 	struct tval *g = tval_push_map(groups), *nums;
 	size_t i, k;
 
-	tval_set_str(g, "title", l->title);
+	tval_set_str(g, "title", pg->title);
 	tval_set_str(g, "href", href);
 	tval_set_strf(g, "anchor", "l-%s", l->slug);
 	nums = tval_set(g, "numbers", tval_list());
@@ -461,7 +482,7 @@ S_lesson_group(struct tval *groups, const struct page *pg, const char *href,
 }
 
 int
-site_write_derivations(struct site *s)
+site_write_derivations(struct site *s, const struct site_genpage *g)
 {
 	struct tval *ctx = tval_map(), *groups = tval_set(ctx, "lessons", tval_list());
 	size_t i;
@@ -479,5 +500,5 @@ site_write_derivations(struct site *s)
 		S_lesson_group(groups, &s->answers, "answers.html", s->o->data_dir);
 	tval_set(ctx, "reference", s->ref_deriv);
 	s->ref_deriv = NULL;
-	return site_page(s, "derivations.html", "derivations.html", ctx, "derivations");
+	return S_page(s, g, ctx);
 }

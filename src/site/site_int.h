@@ -28,12 +28,13 @@ struct chartjob {
 					 * files this one's repeat), or SITE_NO_JOB */
 	struct buf svg, png, csv;
 	int rc;
-	int png_kept;			/* the previous build's PNG was still right */
 };
 #define SITE_NO_JOB ((size_t)-1)
 
 struct page {
 	struct lesson *l;
+	char *title, *summary;		/* l's, with the typographic punctuation of
+					 * the body (md_smart()); summary "" if none */
 	char *md;			/* expanded Markdown */
 	char *html;			/* rendered body */
 	struct html_doc doc;
@@ -125,13 +126,31 @@ struct site {
 	char *ed_title;			/* "Edition 2, 2026-12-03" */
 };
 
+/*
+ * The generated pages, one row each, in the order they are written: the
+ * site navigation (header.html's site_nav), the templates compiled before
+ * any work, the slugs no lesson may take and the writer all read this
+ * table (pages.c).  A new generated page is one row here.
+ */
+struct site_genpage {
+	const char *slug;		/* written as SLUG.html */
+	const char *tmpl;		/* its body template */
+	const char *nav;		/* its label in the site navigation */
+	/* Writes the page; NULL: written with the lessons (answers.html,
+	 * in the navigation only when lessons/answers.md exists). */
+	int (*write)(struct site *s, const struct site_genpage *g);
+};
+extern const struct site_genpage site_genpages[];
+extern const size_t site_ngenpages;
+
 /* Renders body template + layout over ctx (freed) into the stage as file. */
 int site_page(struct site *s, const char *file, const char *body,
     struct tval *ctx, const char *current);
-/* chips.html and models.html (adds their numbers to s->nums). */
-int site_write_reference(struct site *s);
-/* derivations.html. */
-int site_write_derivations(struct site *s);
+/* chips.html and models.html (adds their numbers to s->nums), then
+ * derivations.html (which lists theirs too). */
+int site_write_chips(struct site *s, const struct site_genpage *g);
+int site_write_models(struct site *s, const struct site_genpage *g);
+int site_write_derivations(struct site *s, const struct site_genpage *g);
 /* numbers.tsv, and the comparison with the previous build's. */
 int site_write_numbers(struct site *s);
 void site_report(const struct site *s, FILE *fp);
@@ -180,19 +199,36 @@ void site_num_push(struct site *s, const char *id, const char *label,
  * decides the edition (hist.e[0], new when anything changed).
  * site_edition_ctx() adds edition_title and, on a page whose numbers the
  * latest edition moved, edition_notice {title, href} to a page context.
- * site_write_changes() and site_write_feed() stage changes.html and
- * editions.atom; site_editions_record() writes the history after the
+ * site_write_changes() (a row of site_genpages) stages changes.html and,
+ * through site_write_feed(), editions.atom; site_editions_record()
+ * writes the history after the
  * site is published (only with opts.record_edition and a new edition).
  */
 int site_editions_prepare(struct site *s);
 /* Puts the lessons' numbers before the reference pages' in s->nums. */
 void site_nums_merge(struct site *s);
 void site_edition_ctx(struct site *s, struct tval *ctx, const char *current);
-int site_write_changes(struct site *s);
+int site_write_changes(struct site *s, const struct site_genpage *g);
 int site_write_feed(struct site *s);
 int site_editions_record(struct site *s);
 void site_editions_free(struct site *s);
 void site_history_free(struct site_history *h);
 void site_nums_free(struct site *s);
+/* pages.c: the template NAME of the templates folder, compiled once
+ * (NULL after a diagnostic). */
+struct tmpl *site_tmpl(struct site *s, const char *name);
+/* Expands and renders one lesson page's body; with `lessons`, the answers
+ * page, which ends with every lesson's worked answers.  0 or -1. */
+int site_render_lesson(struct site *s, struct page *pg, const struct page *lessons,
+    size_t nlessons);
+/* The lesson pages and answers.html, index.html, the static files. */
+int site_write_lessons(struct site *s);
+int site_write_index(struct site *s, const struct site_genpage *g);
+int site_copy_static(struct site *s);
+/* figreg.c: html_render()'s figure callback (arg: the site). */
+int site_html_figure(void *arg, const struct srcpos *pos, const char *name,
+    const char *alt, const char *caption, struct buf *out);
+/* Draws one chart job's SVG, PNG and CSV into its buffers (any thread). */
+void site_chart_task(const struct site *s, struct chartjob *j);
 
 #endif

@@ -638,9 +638,8 @@ START_TEST(test_theory_vs_practice_loads_measurements_and_labels_points)
 	S_load();
 	S_base(&base, "llama-3.1-8b", "a100-80gb-sxm", CALC_BF16, 1, 100);
 	ck_assert_int_eq(data_load("../data", &set), 0);
-	ck_assert_ptr_null(evidence_get(&set));
+	ck_assert_ptr_nonnull(evidence_get(&set));	/* data_load() read them */
 	ck_assert_int_eq(chart_build("theory-vs-practice", &set, &base, &f), 0);
-	ck_assert_ptr_nonnull(evidence_get(&set));
 	for (i = 0; i < f->nseries; i++) {
 		const struct chart_series *s = &f->series[i];
 		if (s->kind != CHART_SERIES_SCATTER)
@@ -831,52 +830,72 @@ S_pixels(const struct chart_fig *f, const struct chart_style *st, double w, doub
 	cairo_surface_destroy(sf);
 }
 
-START_TEST(test_layout_cached_per_size_draws_the_same)
+/* A layout is a value the caller keeps: replayed, it draws the same
+ * bytes as computing it afresh; another size or style gets its own. */
+static void
+S_pixels_lay(const struct chart_fig *f, const struct chart_style *st, double w, double h,
+    struct chart_layout **lay, struct buf *out)
+{
+	cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)w, (int)h);
+	cairo_t *cr = cairo_create(sf);
+
+	chart_draw_layout(cr, f, st, w, h, lay);
+	cairo_destroy(cr);
+	cairo_surface_flush(sf);
+	buf_put(out, (const char *)cairo_image_surface_get_data(sf),
+	    (size_t)cairo_image_surface_get_stride(sf) * (size_t)h);
+	cairo_surface_destroy(sf);
+}
+
+START_TEST(test_layout_value_replayed_draws_the_same)
 {
 	struct data_scenario base;
 	struct chart_fig *f;
 	struct chart_style st, big;
-	struct buf s1, s2, s3, p1, p2, q1, q2;
+	struct chart_layout *lay = NULL, *first;
+	struct buf s1, s2, p1, p2, p3, q1, q2;
 
 	/* Point labels with leader lines, annotations and a legend. */
 	S_golden_base(&base);
 	ck_assert_int_eq(chart_build("theory-vs-practice", &S_set, &base, &f), 0);
-	ck_assert_ptr_null(f->layouts);
 	chart_style_defaults(&st);
 	big = st;
 	big.font_pt = 12;
 	buf_init(&s1);
 	buf_init(&s2);
-	buf_init(&s3);
 	buf_init(&p1);
 	buf_init(&p2);
+	buf_init(&p3);
 	buf_init(&q1);
 	buf_init(&q2);
-	ck_assert_int_eq(chart_svg(f, &s1), 0);		/* computes the layout */
-	ck_assert_ptr_nonnull(f->layouts);
-	ck_assert_int_eq(chart_svg(f, &s2), 0);		/* replays it */
-	S_pixels(f, &st, 451, 282, &p1);		/* another size: another layout */
-	S_pixels(f, &big, 451, 282, &q1);		/* another style: another */
-	ck_assert(p1.len != q1.len || memcmp(p1.data, q1.data, p1.len) != 0);
-	/* Forgotten by chart_fig_finish: drawn afresh, the same bytes. */
-	chart_fig_finish(f);
-	ck_assert_ptr_null(f->layouts);
+	S_pixels_lay(f, &st, 451, 282, &lay, &p1);	/* computes and keeps it */
+	ck_assert_ptr_nonnull(lay);
+	first = lay;
+	S_pixels_lay(f, &st, 451, 282, &lay, &p2);	/* replays it */
+	ck_assert_ptr_eq(lay, first);
+	S_pixels_lay(f, &st, 451, 282, NULL, &p3);	/* afresh, not kept */
+	S_pixels_lay(f, &big, 451, 282, &lay, &q1);	/* another style: another */
 	S_pixels(f, &big, 451, 282, &q2);
-	S_pixels(f, &st, 451, 282, &p2);
-	ck_assert_int_eq(chart_svg(f, &s3), 0);
-	ck_assert_uint_eq(s1.len, s2.len);
-	ck_assert_int_eq(memcmp(s1.data, s2.data, s1.len), 0);
-	ck_assert_uint_eq(s1.len, s3.len);
-	ck_assert_int_eq(memcmp(s1.data, s3.data, s1.len), 0);
+	ck_assert(p1.len != q1.len || memcmp(p1.data, q1.data, p1.len) != 0);
 	ck_assert_uint_eq(p1.len, p2.len);
 	ck_assert_int_eq(memcmp(p1.data, p2.data, p1.len), 0);
+	ck_assert_int_eq(memcmp(p1.data, p3.data, p1.len), 0);
 	ck_assert_uint_eq(q1.len, q2.len);
 	ck_assert_int_eq(memcmp(q1.data, q2.data, q1.len), 0);
+	/* The site's SVG + PNG with one layout: the bytes of each alone. */
+	ck_assert_int_eq(chart_svg_png(f, 2, &s1, &s2), 0);
+	buf_reset(&p1);
+	buf_reset(&p2);
+	ck_assert_int_eq(chart_svg(f, &p1), 0);
+	ck_assert_int_eq(chart_png(f, 2, &p2), 0);
+	ck_assert(s1.len == p1.len && memcmp(s1.data, p1.data, s1.len) == 0);
+	ck_assert(s2.len == p2.len && memcmp(s2.data, p2.data, s2.len) == 0);
+	chart_layout_free(lay);
 	buf_free(&s1);
 	buf_free(&s2);
-	buf_free(&s3);
 	buf_free(&p1);
 	buf_free(&p2);
+	buf_free(&p3);
 	buf_free(&q1);
 	buf_free(&q2);
 	chart_fig_free(f);
@@ -923,41 +942,6 @@ START_TEST(test_fig_same_compares_every_drawn_field)
 	ck_assert_int_eq(chart_fig_same(f, g), 0);
 	chart_fig_free(f);
 	chart_fig_free(g);
-}
-END_TEST
-
-START_TEST(test_png_current_knows_its_own_pngs)
-{
-	struct chart_fig *f = S_synthetic("synthetic");
-	struct buf png;
-	char *r;
-	size_t rl;
-
-	buf_init(&png);
-	ck_assert_int_eq(chart_png(f, 2, &png), 0);
-	ck_assert_int_eq(chart_png_current(png.data, png.len, 2), 1);
-	/* Another scale, a cut file, another renderer, another encoder. */
-	ck_assert_int_eq(chart_png_current(png.data, png.len, 1), 0);
-	ck_assert_int_eq(chart_png_current(png.data, png.len - 1, 2), 0);
-	ck_assert_int_eq(chart_png_current(png.data, 40, 2), 0);
-	rl = strlen(chart_png_renderer());
-	for (r = png.data; r + rl <= png.data + png.len && memcmp(r, chart_png_renderer(), rl) != 0; r++)
-		;
-	ck_assert(r + rl <= png.data + png.len);	/* found */
-	r[rl - 2] ^= 1;
-	ck_assert_int_eq(chart_png_current(png.data, png.len, 2), 0);
-	r[rl - 2] ^= 1;
-	ck_assert_int_eq(chart_png_current(png.data, png.len, 2), 1);
-	buf_reset(&png);
-	{
-		cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1280, 800);
-		ck_assert_int_eq(chart_png_encode(sf, CHART_PNG_FILTERS, CHART_PNG_LEVEL,
-		    Z_DEFAULT_STRATEGY, NULL, &png), 0);
-		ck_assert_int_eq(chart_png_current(png.data, png.len, 2), 0);
-		cairo_surface_destroy(sf);
-	}
-	buf_free(&png);
-	chart_fig_free(f);
 }
 END_TEST
 
@@ -1087,9 +1071,8 @@ chart_suite(void)
 	tcase_add_test(tc, test_every_figure_on_another_scenario);
 	tcase_add_test(tc, test_lesson_scenarios_build_every_figure);
 	tcase_add_test(tc, test_drawing_on_threads_gives_the_same_bytes);
-	tcase_add_test(tc, test_layout_cached_per_size_draws_the_same);
+	tcase_add_test(tc, test_layout_value_replayed_draws_the_same);
 	tcase_add_test(tc, test_fig_same_compares_every_drawn_field);
-	tcase_add_test(tc, test_png_current_knows_its_own_pngs);
 	tcase_add_test(tc, test_every_figure_a_lesson_names_exists);
 	suite_add_tcase(s, tc);
 	return s;

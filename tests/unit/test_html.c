@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "html.h"
+#include "md.h"
 #include "util.h"
 #include "testutil.h"
 
@@ -39,7 +40,7 @@ S_check_golden(const char *path, const char *got)
 
 START_TEST(test_sample_matches_golden)
 {
-	struct html_opts o = { S_GOLDEN_MD, 0, 0, 0, NULL, NULL };
+	struct html_opts o = { S_GOLDEN_MD, 0, 0, NULL, NULL, NULL };
 	struct html_doc doc;
 	struct buf out;
 	char *md;
@@ -55,7 +56,8 @@ START_TEST(test_sample_matches_golden)
 	ck_assert_str_eq(doc.headings[0].id, "the-three-characters");
 	ck_assert_int_eq(doc.headings[0].level, 1);
 	ck_assert_str_eq(doc.headings[1].id, "whats-in-a-byte");
-	ck_assert_str_eq(doc.headings[1].text, "What's in a \"byte\"?");
+	/* One front end for web and print: smart punctuation always. */
+	ck_assert_str_eq(doc.headings[1].text, "What\xe2\x80\x99s in a \xe2\x80\x9c" "byte\xe2\x80\x9d?");
 	ck_assert_str_eq(doc.headings[2].id, "whats-in-a-byte-2");
 	ck_assert_str_eq(doc.headings[3].id, "main-2");
 	/* No executable markup survives. */
@@ -72,7 +74,7 @@ END_TEST
 START_TEST(test_unsafe_lesson_keeps_raw_html)
 {
 	static const char md[] = "a <b>bold</b>\n\n<div class=\"x\">raw</div>\n";
-	struct html_opts o = { "l.md", 0, 1, 0, NULL, NULL };
+	struct html_opts o = { "l.md", 0, 1, NULL, NULL, NULL };
 	struct buf out;
 
 	buf_init(&out);
@@ -99,7 +101,7 @@ S_fig(void *arg, const struct srcpos *pos, const char *name, const char *alt,
 static const struct { const char *md, *want; int rc; } S_fig_cases[] = {
 	{ "x\n\n![A \"q\" <alt>](chart:kv-crossover 'Cap & more')\n",
 	  "<p>x</p>\n<figure class=\"chart\" id=\"fig-kv-crossover\">\n<a href=\"charts/kv-crossover.png\">"
-	  "<img src=\"charts/kv-crossover.svg\" alt=\"A &quot;q&quot; &lt;alt&gt;\" width=\"640\" height=\"400\"></a>\n"
+	  "<img src=\"charts/kv-crossover.svg\" alt=\"A \xe2\x80\x9cq\xe2\x80\x9d &lt;alt&gt;\" width=\"640\" height=\"400\"></a>\n"
 	  "<figcaption>Cap &amp; more</figcaption>\n</figure>\n", 0 },
 	{ "![alt](chart:ok)\n", "<figure class=\"chart\" id=\"fig-ok\">\n<a href=\"charts/ok.png\">"
 	  "<img src=\"charts/ok.svg\" alt=\"alt\" width=\"640\" height=\"400\"></a>\n</figure>\n", 0 },
@@ -110,7 +112,7 @@ static const struct { const char *md, *want; int rc; } S_fig_cases[] = {
 
 START_TEST(test_chart_figures)
 {
-	struct html_opts o = { "l.md", 9, 0, 0, S_fig, NULL };
+	struct html_opts o = { "l.md", 9, 0, S_fig, NULL, NULL };
 	struct buf out;
 	struct tu_capture c;
 	char *diags;
@@ -149,6 +151,34 @@ START_TEST(test_slugs)
 }
 END_TEST
 
+/* md.h: one front end for web and print. */
+START_TEST(test_md_one_anchor_rule_and_smart_punctuation)
+{
+	static const char text[] = "## Prefill & decode\n\n## Prefill & decode\n\n# Main\n";
+	struct md_opts o = { "l.md", 0, 0, NULL };
+	struct md_doc d;
+	char *s;
+
+	ck_assert_int_eq(md_parse(text, strlen(text), &o, &d), 0);
+	ck_assert_uint_eq(d.nheadings, 3);
+	ck_assert_str_eq(d.headings[0].id, "prefill-decode");	/* not prefill--decode */
+	ck_assert_str_eq(d.headings[1].id, "prefill-decode-2");	/* not -1 */
+	ck_assert_str_eq(d.headings[2].id, "main-2");		/* the page's own id */
+	md_doc_free(&d);
+
+	s = md_smart("  It's \"x\" -- y --- z...\n 1. - # <b> ");
+	ck_assert_str_eq(s, "It\xe2\x80\x99s \xe2\x80\x9cx\xe2\x80\x9d \xe2\x80\x93 y "
+	    "\xe2\x80\x94 z\xe2\x80\xa6 1. - # <b>");
+	free(s);
+	s = md_smart("- 1. not a list");
+	ck_assert_str_eq(s, "- 1. not a list");
+	free(s);
+	s = md_smart("12. not a list either");
+	ck_assert_str_eq(s, "12. not a list either");
+	free(s);
+}
+END_TEST
+
 Suite *
 html_suite(void)
 {
@@ -157,6 +187,7 @@ html_suite(void)
 
 	tcase_add_test(tc, test_sample_matches_golden);
 	tcase_add_test(tc, test_unsafe_lesson_keeps_raw_html);
+	tcase_add_test(tc, test_md_one_anchor_rule_and_smart_punctuation);
 	tcase_add_loop_test(tc, test_chart_figures, 0,
 	    (int)(sizeof(S_fig_cases) / sizeof(S_fig_cases[0])));
 	tcase_add_test(tc, test_slugs);

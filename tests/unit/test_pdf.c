@@ -403,9 +403,9 @@ S_docs_load(struct S_docs *s)
 	s->cost = S_fixture("cost.md");
 	s->answers = S_fixture("cost-answers.md");
 	s->stress = S_long_md();
-	s->d[0] = (struct pdf_doc){ "moving", NULL, s->moving, NULL };
-	s->d[1] = (struct pdf_doc){ "cost", "What a token costs", s->cost, s->answers };
-	s->d[2] = (struct pdf_doc){ "stress", "Stress test", s->stress, NULL };
+	s->d[0] = (struct pdf_doc){ "moving", NULL, s->moving, NULL, 0, 0 };
+	s->d[1] = (struct pdf_doc){ "cost", "What a token costs", s->cost, s->answers, 0, 0 };
+	s->d[2] = (struct pdf_doc){ "stress", "Stress test", s->stress, NULL, 0, 0 };
 }
 
 static void
@@ -539,7 +539,7 @@ START_TEST(test_pdf_date_from_source_date_epoch_never_the_clock)
 {
 	struct pdf_opts o;
 	struct buf b;
-	static const struct pdf_doc d = { "x", "X", "Text 1.\n", NULL };
+	static const struct pdf_doc d = { "x", "X", "Text 1.\n", NULL, 0, 0 };
 
 	const char *env = getenv("SOURCE_DATE_EPOCH");
 	char *saved = env ? xstrdup(env) : NULL;
@@ -573,7 +573,7 @@ START_TEST(test_pdf_leading_h1_is_the_title)
 	struct pdf_opts o;
 	struct buf b;
 	static const struct pdf_doc d = { "lead", NULL,
-	    "# The *first* `h1`\n\nBody 42.\n", NULL };
+	    "# The *first* `h1`\n\nBody 42.\n", NULL, 0, 0 };
 	const char *env = getenv("INFERBOOK_PDF_OUT");
 	char *path, *cmd, line[256];
 	FILE *fp;
