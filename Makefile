@@ -42,7 +42,7 @@ CHK_LIBS    = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 ALL_CFLAGS  = -std=c11 $(OPT) -g $(WARN) $(SANFLAGS) $(CPPFLAGS_I) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRC    := $(sort $(shell find src -name '*.c' ! -path src/main.c))
+LIB_SRC    := $(sort $(shell find src -name '*.c' ! -path src/main.c ! -path 'src/wasm/*'))
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
 MAIN_OBJ   := $(B)/src/main.o
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
@@ -58,7 +58,8 @@ FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(B)/fuzz/replay-%)
 
 SITE_INPUTS = $(wildcard data/*.yaml lessons/*.md lessons/*/*.md templates/*)
 
-.PHONY: FORCE all site check unit clean install uninstall deps regen valgrind fuzz bench browser-test
+.PHONY: FORCE all site check unit clean install uninstall deps regen valgrind fuzz bench browser-test \
+        wasm wasm-maybe
 all: $(BIN)
 
 # ---- dependencies: check with pkg-config, install on Debian if we can ----
@@ -107,6 +108,45 @@ $(B)/tests/unit/runner.o: $(B)/tests/unit/suites.h
 $(B)/unit-tests: $(TEST_OBJ) $(LIBA)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIBA) $(PKG_LIBS) $(CHK_LIBS)
 
+# ---- the core as WebAssembly (src/wasm/core.c; the "What if?" pages) ----
+# The same sources as the native binary, compiled by Debian's clang for
+# wasm32-wasi against wasi-libc (packages clang lld wasi-libc
+# libclang-rt-14-dev-wasm32, installed by `deps.sh wasm`).  `make site`
+# builds it when that toolchain is there and publishes the live pages;
+# without it (or with WASM=0) the site is the static one, complete.
+WASM_CC    ?= clang
+WASM_SRC   := src/calc/calc.c src/expr/eval.c src/expr/format.c src/expr/parse.c \
+              src/diag.c src/util.c src/data/data.c src/data/scenario.c src/data/ytree.c \
+              src/cli/calc.c src/cli/cli.c src/wasm/core.c
+WASM_OBJ   := $(WASM_SRC:%.c=$(B)/wasm/%.o)
+WASM_FILE  := $(B)/wasm/inferbook.wasm
+WASM_CFLAGS = --target=wasm32-wasi -std=c11 -Os $(WARN) -Iinclude -Isrc/wasm/include \
+              -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DINFERBOOK_VERSION='"$(VERSION)"' \
+              -DINFERBOOK_SHAREDIR='"$(SHAREDIR)"'
+# Is the toolchain there?  Asked when the site is built (the dependency
+# step may just have installed it).
+WASM_HAVE   = [ -e /usr/lib/wasm32-wasi/libc.a ] && command -v $(WASM_CC) >/dev/null && \
+              compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a' \
+              >/dev/null
+
+$(B)/wasm/%.o: %.c
+	@mkdir -p $(@D)
+	$(WASM_CC) $(WASM_CFLAGS) -MMD -MP -c -o $@ $<
+# `inferbook calc` reads its data set from the page (core.c).
+$(B)/wasm/src/cli/calc.o: WASM_CFLAGS += -Ddata_load=ib_data_load -Ddata_free=ib_data_free
+
+$(WASM_FILE): $(WASM_OBJ)
+	$(WASM_CC) --target=wasm32-wasi -mexec-model=reactor -Wl,--gc-sections -Wl,--strip-all \
+	  -o $@ $(WASM_OBJ) -lm
+
+wasm:
+	@bash src/deps.sh wasm
+	@$(MAKE) --no-print-directory $(WASM_FILE)
+# For `make site`: the core when the toolchain is there, else a note.
+wasm-maybe: $(DEPS_OK)
+	@if $(WASM_HAVE); then $(MAKE) --no-print-directory $(WASM_FILE); \
+	else echo "note: no wasm32-wasi toolchain (see README): publishing the static pages"; fi
+
 # ---- the two commands ----
 # `make site` is a no-op when nothing it reads has changed (the stamp);
 # inferbook itself rewrites only files whose content changed.
@@ -114,8 +154,14 @@ site: $(OUT)/.stamp
 # The PDFs' creation date: SOURCE_DATE_EPOCH when set, else the date of the
 # last commit (the inputs' date, never the clock), so builds are reproducible.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
-$(OUT)/.stamp: $(BIN) $(SITE_INPUTS)
-	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(BIN) site --out $(OUT)
+# WASM=0 publishes the static site even where the wasm toolchain is.
+ifneq ($(WASM),0)
+SITE_WASM  := $(WASM_SRC) $(wildcard src/wasm/include/*.h $(WASM_FILE))
+endif
+$(OUT)/.stamp: $(BIN) $(SITE_INPUTS) $(SITE_WASM)
+	@$(if $(SITE_WASM),$(MAKE) --no-print-directory wasm-maybe)
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(BIN) site --out $(OUT) \
+	  $(if $(SITE_WASM),$$([ -f $(WASM_FILE) ] && echo --wasm $(WASM_FILE)))
 	@touch $@
 
 unit: $(B)/unit-tests

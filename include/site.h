@@ -14,6 +14,8 @@
  *                         weights at each precision, source
  *   derivations.html      how every printed number is computed
  *   style.css, print.css  copied from the templates folder
+ *   calc.html, inferbook.wasm, inferbook-wasm.js, whatif.js, whatif.css
+ *                         only with opts->wasm (see src/site/whatif.c)
  *   charts/NAME.{svg,png,csv}  every figure the lessons ask for
  *   numbers.tsv           every printed number (id, label, value, pages):
  *                         the next build compares against it
@@ -48,6 +50,9 @@ struct site_opts {
 	const char *paper;		/* "a4" | "letter"; NULL: a4 */
 	const char *answers;		/* "none" | "inline" | "appendix"; NULL: none */
 	int quiet;			/* no change report */
+	const char *wasm;		/* the core as WebAssembly (make wasm): also publish
+					 * "What if?" pages, calc.html, inferbook.wasm,
+					 * inferbook-wasm.js, whatif.js/.css; NULL: static only */
 	FILE *report;			/* NULL: stdout */
 };
 

@@ -23,6 +23,7 @@ cli_site(int argc, char *argv[])
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "no-pdf", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "wasm", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *data = NULL, *lessons = NULL, *templates = NULL;
@@ -44,6 +45,7 @@ cli_site(int argc, char *argv[])
 		case 'a': o.answers = optarg; break;
 		case 'P': o.pdf = 0; break;
 		case 'q': o.quiet = 1; break;
+		case 'w': o.wasm = optarg; break;
 		case 'j':
 			/* Range-checked as a long: 4294967297 must not wrap to 1. */
 			jobs = strtol(optarg, &end, 10);
@@ -56,7 +58,7 @@ cli_site(int argc, char *argv[])
 		default:
 			fprintf(stderr, "usage: inferbook site [--out DIR] [--data DIR] [--lessons DIR] "
 			    "[--templates DIR] [--paper a4|letter] [--answers none|inline|appendix] "
-			    "[--jobs N] [--no-pdf] [--quiet]\n");
+			    "[--jobs N] [--no-pdf] [--quiet] [--wasm FILE]\n");
 			return 2;
 		}
 	}
