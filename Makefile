@@ -182,8 +182,14 @@ check: $(BIN) $(B)/unit-tests $(B)/.deps-test-ok $(FUZZ_REPLAY)
 # The browser test: every page of the built site in headless Chromium at
 # desktop and phone widths (console errors, broken links or images,
 # horizontal overflow).  Screenshots land in build/browser/.
-browser-test: site $(B)/.deps-test-ok
-	@bash tests/browser/run.sh $(OUT)
+# With the wasm core published, it also runs tests/browser/whatif.mjs (the
+# "What if?" pages against the native core, through native-eval).
+browser-test: site $(B)/.deps-test-ok $(B)/tools/native-eval
+	@NATIVE_EVAL=$(abspath $(B)/tools/native-eval) bash tests/browser/run.sh $(OUT)
+
+$(B)/tools/native-eval: tests/browser/native_eval.c $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(PKG_LIBS) $(ALL_LDFLAGS)
 
 # Rewrites the golden files from the current outputs (review the diff!).
 regen: $(BIN)

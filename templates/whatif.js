@@ -228,7 +228,8 @@
     var main = document.querySelector('.lesson') || document.body;
     var groups = D.groups.filter(function (g) { return g.scen.length > 0; });
     if (groups.length === 0) return null;
-    var state = { groups: [], lastMs: 0, core: core };
+    var state = { groups: [], lastMs: 0, core: core,
+      refused: function (gs) { return gs.lastRefused || {}; } };
     var uid = 0;
 
     // Numbers: the links to derivations.html#n-ID, with their text as built.
@@ -320,14 +321,29 @@
         }
         ctl[k].value = v;
       });
+      // Offer only the compute precisions the chip has FLOPs for (asked
+      // of the core: the input flops_per_s_PREC is null otherwise).
+      var ok = !(c.name in state.refused(c.gs));
+      Array.prototype.forEach.call(ctl.compute.options, function (o) {
+        o.disabled = ok && o.value !== '' &&
+          evaluate(core, c.name + '.flops_per_s_' + o.value).text === 'n/a';
+      });
     }
 
-    // Re-evaluates every number of group gs with its current scenarios.
-    function recompute(gs, announce) {
+    // Re-evaluates the numbers of group gs that read scenario `only` (all
+    // of them when only is null) with its current scenarios; the count of
+    // changed numbers is the group's.
+    function recompute(gs, announce, only) {
       var t0 = performance.now();
       var refused = loadScenarios(core, gs.g.scen, gs.maps), changed = 0, failed = 0;
       gs.nums.forEach(function (n) {
+        if (only && n.reads && n.reads.indexOf(' ' + only + ' ') < 0) {
+          n.els.forEach(function (a) { if (a.classList.contains('wi-changed')) changed++; });
+          return;
+        }
         var r = evaluate(core, n.expr);
+        // Which scenarios it reads (as printed: the core's own terms).
+        if (!n.reads && r.text !== undefined) n.reads = core.cstr(core.x.ib_eval_reads());
         n.els.forEach(function (a) {
           var orig = a.getAttribute('data-static');
           if (r.text === undefined) {
@@ -347,6 +363,7 @@
       var msgs = Object.keys(refused).map(function (k) { return refused[k]; });
       errBox.textContent = msgs.join(' ');
       gs.refused = refused;
+      gs.lastRefused = refused;
       if (announce) {
         var what = msgs.length && failed ? 'The core refused this scenario; ' + failed +
           ' numbers could not be recomputed. ' : '';
@@ -361,7 +378,7 @@
       var c = current(), map = c.gs.maps[c.name], k = e.target.id.replace(/^whatif-/, '');
       var v = e.target.value.trim();
       if (v === '') delete map[k]; else map[k] = v;
-      recompute(c.gs, true);
+      recompute(c.gs, true, c.name);
     }
     FIELDS.forEach(function (f) { ctl[f[0]].addEventListener('change', onChange); });
     pick.addEventListener('change', function () { show(); });
@@ -379,6 +396,8 @@
       status.textContent = 'Every scenario is back as printed.';
       show();
     });
+    // Each number once as printed: which scenarios it reads.
+    state.groups.forEach(function (gs) { recompute(gs, false); });
     show();
 
     // The reader's point on the page's figures: a marker placed with the
@@ -394,7 +413,7 @@
         if (changes[k] === null) delete gs.maps[name][k]; else gs.maps[name][k] = String(changes[k]);
       });
       pick.value = gi + ':' + name;
-      var r = recompute(gs, true);
+      var r = recompute(gs, true, name);
       show();
       return r;
     };
@@ -407,7 +426,9 @@
       });
       return out;
     };
-    state.recompute = function (gi) { return recompute(state.groups[gi], false); };
+    state.recompute = function (gi, only) { return recompute(state.groups[gi], false, only); };
+    state.data = D;
+    state.precisions = core.precisions;
     return state;
   }
 

@@ -51,6 +51,7 @@ static int S_env_ok;
 static struct ynode *S_map;		/* the scenario being built */
 static char *S_map_name;
 static char *S_result;
+static struct buf S_reads;		/* scenarios the last ib_eval() read */
 
 IB_EXPORT(ib_alloc) void *ib_alloc(size_t n);
 IB_EXPORT(ib_free) void ib_free(void *p);
@@ -66,6 +67,7 @@ IB_EXPORT(ib_scen_begin) void ib_scen_begin(const char *name);
 IB_EXPORT(ib_scen_key) void ib_scen_key(const char *key, const char *value);
 IB_EXPORT(ib_scen_end) int ib_scen_end(void);
 IB_EXPORT(ib_eval) const char *ib_eval(const char *text);
+IB_EXPORT(ib_eval_reads) const char *ib_eval_reads(void);
 IB_EXPORT(ib_calc) int ib_calc(int argc, char **argv);
 IB_EXPORT(ib_quantities) const char *ib_quantities(void);
 IB_EXPORT(ib_precisions) const char *ib_precisions(void);
@@ -309,12 +311,16 @@ ib_eval(const char *text)
 	struct srcpos pos = { S_file, 1, 1 };
 	struct expr_stmt st;
 	struct expr_value v;
+	size_t i;
 
 	free(S_result);
 	S_result = NULL;
+	buf_reset(&S_reads);
+	buf_putc(&S_reads, ' ');
 	if (!S_env_ok) {
 		expr_env_init(&S_env, S_scen, S_nscen);
 		S_env.set = &S_set;
+		S_env.values_only = 1;	/* the page shows values, not derivations */
 		S_env_ok = 1;
 	}
 	if (expr_parse(text, strlen(text), pos, &st) != 0)
@@ -325,12 +331,24 @@ ib_eval(const char *text)
 		return NULL;
 	}
 	if (expr_eval(&S_env, &st, &v) == 0) {
+		for (i = 0; i < v.nterms; i++)
+			if (v.terms[i].scen != NULL)
+				buf_printf(&S_reads, "%s ", v.terms[i].scen->name);
 		S_result = v.str;
 		v.str = NULL;
 		expr_value_free(&v);
 	}
 	expr_stmt_free(&st);
 	return S_result;
+}
+
+/* The scenarios the last successful ib_eval() read, as " a b " (a page
+ * re-evaluates only the numbers that read the scenario the reader
+ * changed). */
+const char *
+ib_eval_reads(void)
+{
+	return S_reads.data != NULL ? S_reads.data : " ";
 }
 
 /* ---- inferbook calc ---- */
