@@ -237,6 +237,9 @@ $(B)/bench/%: bench/%.c $(LIBA)
 
 bench: $(BIN) $(B)/bench/sweep $(B)/bench/stages
 	@B=$(B) RUNS=$(or $(RUNS),5) bash bench/run.sh
+	@$(MAKE) --no-print-directory site
+	@if [ -f $(OUT)/whatif.js ]; then echo "== What if? (wasm core)"; \
+	  SHOTS=$(abspath $(B)/bench/whatif) bash tests/browser/run.sh --bench $(OUT); fi
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)

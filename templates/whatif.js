@@ -224,6 +224,20 @@
     ['weights', 'Weights', 'prec'], ['kv', 'KV cache', 'prec'], ['compute', 'Compute', 'compute']
   ];
 
+  function nameOf(list, id) {
+    for (var i = 0; i < list.length; i++) if (list[i].id === id) return list[i].name;
+    return id;
+  }
+
+  // "real: Llama 3.1 70B on 8 x H100 SXM, weights fp8", from the front matter.
+  function label(s) {
+    var m = s.map, t = s.name + ': ' + nameOf(D.models, m.model) + ' on ' +
+      (m.chips && m.chips !== '1' ? m.chips + ' \u00d7 ' : '') + nameOf(D.hw, m.hardware);
+    if (m.weights) t += ', weights ' + m.weights;
+    if (m.override) t += ', with overrides';
+    return t;
+  }
+
   function lessonPage(core) {
     var main = document.querySelector('.lesson') || document.body;
     var groups = D.groups.filter(function (g) { return g.scen.length > 0; });
@@ -247,11 +261,17 @@
       state.groups.push(gs);
     });
 
-    var box = el('section', { 'class': 'whatif', 'aria-labelledby': 'whatif-title' });
-    box.appendChild(el('h2', { id: 'whatif-title' }, 'What if?'));
+    // A closed <details>: the lesson reads as printed until the reader asks.
+    var box = el('details', { 'class': 'whatif', id: 'whatif' });
+    var sum = el('summary', {});
+    sum.appendChild(el('h2', { id: 'whatif-title' }, 'What if?'));
+    sum.appendChild(el('span', {}, ' Another chip, model, batch or context: recompute this page.'));
+    box.appendChild(sum);
     box.appendChild(el('p', {}, 'Change a scenario of this page: every number computed from it is ' +
       'recomputed here, in your browser, by the same calculation core that wrote the page, ' +
       'and marked until you reset.'));
+    var calcLink = el('p', {});
+    calcLink.appendChild(el('a', { href: 'calc.html' }, 'All quantities of one scenario: the calculator'));
     var pick = el('select', { id: 'whatif-scenario' });
     var pickLabel = el('label', { 'for': 'whatif-scenario', 'class': 'wide' }, 'Scenario');
     var form = el('form', { 'class': 'whatif-form', id: 'whatif-form' });
@@ -265,7 +285,7 @@
         pick.appendChild(parent);
       }
       gs.g.scen.forEach(function (s) {
-        parent.appendChild(el('option', { value: gi + ':' + s.name }, s.name));
+        parent.appendChild(el('option', { value: gi + ':' + s.name }, label(s)));
       });
     });
     var ctl = {};
@@ -297,6 +317,7 @@
       'aria-live': 'polite' });
     box.appendChild(errBox);
     box.appendChild(status);
+    box.appendChild(calcLink);
     var head = main.querySelector('.lesson-head');
     if (head && head.parentNode) head.parentNode.insertBefore(box, head.nextSibling);
     else main.insertBefore(box, main.firstChild);
@@ -404,11 +425,11 @@
     // axes the chart wrote into the figure (data-wi-* of its <figure>).
     function placeMarkers() { /* figures carry no axis data yet */ }
 
-    // For tests and benchmarks: apply changes to one scenario as the
-    // controls would, and read the numbers back.
+    // For tests and benchmarks: the group as printed but for `changes` to
+    // one scenario, applied as the controls would; and the numbers back.
     state.apply = function (gi, name, changes) {
       var gs = state.groups[gi];
-      gs.maps[name] = clone(gs.orig[name]);
+      gs.g.scen.forEach(function (s) { gs.maps[s.name] = clone(s.map); });
       Object.keys(changes).forEach(function (k) {
         if (changes[k] === null) delete gs.maps[name][k]; else gs.maps[name][k] = String(changes[k]);
       });
