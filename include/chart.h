@@ -222,8 +222,29 @@ void chart_draw_style(cairo_t *cr, const struct chart_fig *f,
 
 /* An SVG document of the figure at CHART_W_PT x CHART_H_PT, appended to
  * out, with ids numbered independently of earlier renderings and prefixed
- * by the figure name (safe to inline several on one page). 0 or -1. */
+ * by the figure name (safe to inline several on one page).  Its root
+ * element carries the axis transform (chart_axes_attrs).  0 or -1. */
 int chart_svg(const struct chart_fig *f, struct buf *out);
+
+/* The axis transform of a figure drawn (default style) at w_pt x h_pt,
+ * so that a page can place a point on the drawn figure without drawing
+ * it again (the What if? marker): the plot area in points from the top
+ * left, and per axis the scale, the range and the key (the CSV column,
+ * which is also the quantity's name when it is one).  A value v lands at
+ * x + (t(v) - t(lo)) / (t(hi) - t(lo)) * w, y upwards from y + h, where
+ * t is the identity, log10 or log2.  Returns 0, or -1 when the figure was
+ * not drawn at that size. */
+struct chart_axes {
+	double plot[4];				/* x, y, w, h */
+	struct { enum chart_scale scale; double lo, hi; const char *key; } x, y;
+};
+int chart_axes(const struct chart_fig *f, double w_pt, double h_pt, struct chart_axes *out);
+/* "linear", "log", "log2", "category" (static). */
+const char *chart_scale_name(enum chart_scale s);
+/* Appends the transform at CHART_W_PT x CHART_H_PT as attributes:
+ *  data-plot="X Y W H" data-x="SCALE LO HI KEY" data-y="SCALE LO HI KEY"
+ * (nothing when not drawn at that size). */
+void chart_axes_attrs(const struct chart_fig *f, struct buf *out);
 /* A PNG of the figure at scale pixels per point (2: 1280x800), 8-bit
  * RGBA, encoded by chart_png_encode() with CHART_PNG_FILTERS and
  * CHART_PNG_LEVEL, with a tEXt "Software" chunk holding

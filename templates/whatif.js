@@ -421,9 +421,49 @@
     state.groups.forEach(function (gs) { recompute(gs, false); });
     show();
 
-    // The reader's point on the page's figures: a marker placed with the
-    // axes the chart wrote into the figure (data-wi-* of its <figure>).
-    function placeMarkers() { /* figures carry no axis data yet */ }
+    // The reader's point on the page's figures: a marker placed by the
+    // axis transform the chart wrote (whatif-figs.js, the same numbers as
+    // the data-plot/data-x/data-y of each SVG), at the values the core
+    // gives for the axes' keys when they name a quantity or an input.
+    var figs = null;
+    loadScript(new URL('whatif-figs.js', here).href).then(function () {
+      figs = window.inferbookFigs || {};
+      placeMarkers();
+    }, function () { figs = {}; });
+    function frac(ax, v) {
+      var t = ax[0] === 'log' ? Math.log10 : ax[0] === 'log2' ? Math.log2 :
+        ax[0] === 'linear' ? function (u) { return u; } : null;
+      if (!t || !(v > 0 || ax[0] === 'linear')) return NaN;
+      return (t(v) - t(ax[1])) / (t(ax[2]) - t(ax[1]));
+    }
+    function placeMarkers() {
+      if (!figs) return;
+      state.groups.forEach(function (gs) {
+        var loaded = false;
+        (gs.g.figs || []).forEach(function (fg) {
+          var fig = document.getElementById('fig-' + fg[0]), T = figs[fg[0]];
+          if (!fig || !T) return;
+          var old = fig.querySelector('.wi-marker');
+          if (old) old.parentNode.removeChild(old);
+          if (JSON.stringify(gs.maps[fg[1]]) === JSON.stringify(gs.orig[fg[1]])) return;
+          if (!loaded) { loadScenarios(core, gs.g.scen, gs.maps); loaded = true; }
+          var xy = [T.x, T.y].map(function (ax) {
+            if (evaluate(core, fg[1] + '.' + ax[3]).text === undefined) return NaN;
+            return frac(ax, core.x.ib_eval_num());
+          });
+          if (!(xy[0] >= 0 && xy[0] <= 1 && xy[1] >= 0 && xy[1] <= 1)) return;
+          var img = fig.querySelector('img');
+          if (!img) return;
+          var sx = img.clientWidth / 640, sy = img.clientHeight / 400;
+          var m = el('span', { 'class': 'wi-marker', 'aria-hidden': 'true',
+            title: 'Your what-if for ' + fg[1] });
+          m.style.left = (img.offsetLeft + (T.plot[0] + xy[0] * T.plot[2]) * sx) + 'px';
+          m.style.top = (img.offsetTop + (T.plot[1] + (1 - xy[1]) * T.plot[3]) * sy) + 'px';
+          fig.appendChild(m);
+        });
+      });
+    }
+    window.addEventListener('resize', placeMarkers);
 
     // For tests and benchmarks: the group as printed but for `changes` to
     // one scenario, applied as the controls would; and the numbers back.

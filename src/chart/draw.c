@@ -1824,6 +1824,62 @@ S_renumber_ids(const char *in, size_t len, const char *name, struct buf *out)
 	free(m.old);
 }
 
+const char *
+chart_scale_name(enum chart_scale s)
+{
+	switch (s) {
+	case CHART_LOG:		return "log";
+	case CHART_LOG2:	return "log2";
+	case CHART_CATEGORY:	return "category";
+	default:		return "linear";
+	}
+}
+
+int
+chart_axes(const struct chart_fig *f, double w_pt, double h_pt, struct chart_axes *out)
+{
+	struct chart_style st;
+	const struct chart_layout *l;
+
+	chart_style_defaults(&st);
+	if ((l = S_layout_find(f, &st, w_pt, h_pt)) == NULL)
+		return -1;
+	out->plot[0] = l->plot.x;
+	out->plot[1] = l->plot.y;
+	out->plot[2] = l->plot.w;
+	out->plot[3] = l->plot.h;
+	out->x.scale = f->x.scale;
+	out->x.lo = f->x.lo;
+	out->x.hi = f->x.hi;
+	out->x.key = f->x.key != NULL ? f->x.key : "";
+	out->y.scale = f->y.scale;
+	out->y.lo = f->y.lo;
+	out->y.hi = f->y.hi;
+	out->y.key = f->y.key != NULL ? f->y.key : "";
+	return 0;
+}
+
+void
+chart_axes_attrs(const struct chart_fig *f, struct buf *out)
+{
+	struct chart_axes a;
+	char v[4][40];
+	int i;
+
+	if (chart_axes(f, CHART_W_PT, CHART_H_PT, &a) != 0)
+		return;
+	for (i = 0; i < 4; i++)
+		util_fmt_g(v[i], sizeof(v[i]), 17, a.plot[i]);
+	buf_printf(out, " data-plot=\"%s %s %s %s\"", v[0], v[1], v[2], v[3]);
+	util_fmt_g(v[0], sizeof(v[0]), 17, a.x.lo);
+	util_fmt_g(v[1], sizeof(v[1]), 17, a.x.hi);
+	util_fmt_g(v[2], sizeof(v[2]), 17, a.y.lo);
+	util_fmt_g(v[3], sizeof(v[3]), 17, a.y.hi);
+	buf_printf(out, " data-x=\"%s %s %s %s\" data-y=\"%s %s %s %s\"",
+	    chart_scale_name(a.x.scale), v[0], v[1], a.x.key,
+	    chart_scale_name(a.y.scale), v[2], v[3], a.y.key);
+}
+
 int
 chart_svg(const struct chart_fig *f, struct buf *out)
 {
@@ -1847,7 +1903,22 @@ chart_svg(const struct chart_fig *f, struct buf *out)
 		buf_free(&raw);
 		return -1;
 	}
-	S_renumber_ids(raw.data ? raw.data : "", raw.len, f->name, out);
+	/* The axis transform on the root element, for pages that mark a
+	 * point on the figure (chart_axes_attrs). */
+	{
+		const char *root = raw.data != NULL ? strstr(raw.data, "<svg") : NULL;
+		struct buf with;
+
+		buf_init(&with);
+		if (root != NULL) {
+			buf_put(&with, raw.data, (size_t)(root - raw.data) + 4);
+			chart_axes_attrs(f, &with);
+			buf_puts(&with, root + 4);
+		} else if (raw.data != NULL)
+			buf_put(&with, raw.data, raw.len);
+		S_renumber_ids(with.data ? with.data : "", with.len, f->name, out);
+		buf_free(&with);
+	}
 	buf_free(&raw);
 	return 0;
 }

@@ -823,8 +823,9 @@ site_build(const struct site_opts *o)
 	S_pool_start(&s, o->pdf ? &pdfs : NULL, &pool);
 	page_rc = S_write_lessons(&s) != 0 || S_write_index(&s) != 0 ||
 	    site_write_reference(&s) != 0 || site_write_derivations(&s) != 0 ||
-	    S_copy_static(&s) != 0 || site_whatif_publish(&s) != 0;
-	if (S_pool_finish(&s, &pool) != 0 || page_rc || site_write_numbers(&s) != 0)
+	    S_copy_static(&s) != 0;
+	if (S_pool_finish(&s, &pool) != 0 || page_rc || site_whatif_publish(&s) != 0 ||
+	    site_write_numbers(&s) != 0)
 		goto out;
 	if (site_stage_commit(s.stage) != 0) {
 		s.stage = NULL;

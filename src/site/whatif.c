@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "calc.h"
+#include "chart.h"
 #include "data.h"
 #include "expr.h"
 #include "lesson.h"
@@ -161,12 +162,16 @@ S_data(struct buf *b, const struct data_set *set)
 	buf_puts(b, "]");
 }
 
-/* One lesson's scenarios and the numbers it printed. */
+/* One lesson's scenarios, the numbers it printed and its figures (each
+ * with the scenario it was drawn for: whatif.js marks the reader's point
+ * on it with the transform in whatif-figs.js). */
 static void
-S_group(struct buf *b, const struct lesson *l)
+S_group(struct buf *b, const struct site *s, const struct lesson *l)
 {
 	const struct ynode *sc = ytree_get(l->front, "scenarios");
-	size_t i;
+	const char *const *names;
+	size_t i, j, k, nnames;
+	int first = 1;
 
 	buf_puts(b, "\n{\"slug\":");
 	S_str(b, l->slug);
@@ -188,7 +193,81 @@ S_group(struct buf *b, const struct lesson *l)
 		S_str(b, l->recs[i].text);
 		buf_putc(b, ']');
 	}
+	buf_puts(b, "],\n\"figs\":[");
+	names = chart_names(&nnames);
+	for (i = 0; sc != NULL && sc->kind == YNODE_MAP && i < sc->n; i++)
+		for (j = 0; j < nnames; j++) {
+			struct buf file;
+
+			buf_init(&file);
+			site_chart_file(&file, l->slug, names[j], sc->keys[i]->value);
+			for (k = 0; k < s->ncharts; k++)
+				if (strcmp(s->charts[k].file, file.data) == 0)
+					break;
+			if (k < s->ncharts) {
+				buf_puts(b, first ? "\n[" : ",\n[");
+				S_str(b, file.data);
+				buf_putc(b, ',');
+				S_str(b, sc->keys[i]->value);
+				buf_putc(b, ']');
+				first = 0;
+			}
+			buf_free(&file);
+		}
 	buf_puts(b, "]}");
+}
+
+/* whatif-figs.js: every figure's axis transform (chart_axes), as a
+ * script so that a page opened from file:// can read it too. */
+static int
+S_figs(struct site *s)
+{
+	struct chart_axes a;
+	struct buf b;
+	size_t i;
+	int rc, first = 1;
+
+	buf_init(&b);
+	buf_puts(&b, "/* The figures' axis transforms (generated; see whatif.js) */\n"
+	    "window.inferbookFigs = {");
+	for (i = 0; i < s->ncharts; i++) {
+		const struct chart_fig *f = site_chart_fig(s, s->charts[i].file);
+
+		if (f == NULL || chart_axes(f, CHART_W_PT, CHART_H_PT, &a) != 0)
+			continue;
+		buf_puts(&b, first ? "\n" : ",\n");
+		first = 0;
+		S_str(&b, s->charts[i].file);
+		buf_puts(&b, ":{\"plot\":[");
+		S_num(&b, a.plot[0]);
+		buf_putc(&b, ',');
+		S_num(&b, a.plot[1]);
+		buf_putc(&b, ',');
+		S_num(&b, a.plot[2]);
+		buf_putc(&b, ',');
+		S_num(&b, a.plot[3]);
+		buf_puts(&b, "],\"x\":[");
+		S_str(&b, chart_scale_name(a.x.scale));
+		buf_putc(&b, ',');
+		S_num(&b, a.x.lo);
+		buf_putc(&b, ',');
+		S_num(&b, a.x.hi);
+		buf_putc(&b, ',');
+		S_str(&b, a.x.key);
+		buf_puts(&b, "],\"y\":[");
+		S_str(&b, chart_scale_name(a.y.scale));
+		buf_putc(&b, ',');
+		S_num(&b, a.y.lo);
+		buf_putc(&b, ',');
+		S_num(&b, a.y.hi);
+		buf_putc(&b, ',');
+		S_str(&b, a.y.key);
+		buf_puts(&b, "]}");
+	}
+	buf_puts(&b, "\n};\n");
+	rc = site_stage_write(s->stage, "whatif-figs.js", b.data, b.len);
+	buf_free(&b);
+	return rc;
 }
 
 void
@@ -205,7 +284,7 @@ site_whatif_ctx(struct site *s, const struct page *pg, struct tval *ctx)
 	S_data(&b, &s->set);
 	buf_puts(&b, ",\n\"groups\":[");
 	if (pg->l->nscen > 0) {
-		S_group(&b, pg->l);
+		S_group(&b, s, pg->l);
 		first = 0;
 	}
 	/* The answers page also prints every lesson's worked answers. */
@@ -214,7 +293,7 @@ site_whatif_ctx(struct site *s, const struct page *pg, struct tval *ctx)
 			continue;
 		if (!first)
 			buf_putc(&b, ',');
-		S_group(&b, s->pages[i].l);
+		S_group(&b, s, s->pages[i].l);
 		first = 0;
 	}
 	buf_puts(&b, "]}\n");
@@ -290,7 +369,7 @@ site_whatif_publish(struct site *s)
 	rc |= site_stage_write(s->stage, "inferbook-wasm.js", js.data, js.len);
 	buf_free(&js);
 	free(wasm);
-	rc |= S_copy(s, "whatif.js") | S_copy(s, "whatif.css");
+	rc |= S_copy(s, "whatif.js") | S_copy(s, "whatif.css") | S_figs(s);
 
 	ctx = tval_map();
 	tval_set_str(ctx, "title", "Calculator");

@@ -52,6 +52,7 @@ static struct ynode *S_map;		/* the scenario being built */
 static char *S_map_name;
 static char *S_result;
 static struct buf S_reads;		/* scenarios the last ib_eval() read */
+static double S_num = NAN;		/* and its value, before the filter */
 
 IB_EXPORT(ib_alloc) void *ib_alloc(size_t n);
 IB_EXPORT(ib_free) void ib_free(void *p);
@@ -68,6 +69,7 @@ IB_EXPORT(ib_scen_key) void ib_scen_key(const char *key, const char *value);
 IB_EXPORT(ib_scen_end) int ib_scen_end(void);
 IB_EXPORT(ib_eval) const char *ib_eval(const char *text);
 IB_EXPORT(ib_eval_reads) const char *ib_eval_reads(void);
+IB_EXPORT(ib_eval_num) double ib_eval_num(void);
 IB_EXPORT(ib_calc) int ib_calc(int argc, char **argv);
 IB_EXPORT(ib_quantities) const char *ib_quantities(void);
 IB_EXPORT(ib_precisions) const char *ib_precisions(void);
@@ -317,6 +319,7 @@ ib_eval(const char *text)
 	S_result = NULL;
 	buf_reset(&S_reads);
 	buf_putc(&S_reads, ' ');
+	S_num = NAN;
 	if (!S_env_ok) {
 		expr_env_init(&S_env, S_scen, S_nscen);
 		S_env.set = &S_set;
@@ -335,6 +338,7 @@ ib_eval(const char *text)
 			if (v.terms[i].scen != NULL)
 				buf_printf(&S_reads, "%s ", v.terms[i].scen->name);
 		S_result = v.str;
+		S_num = v.type == EXPR_V_NUM ? v.num : NAN;
 		v.str = NULL;
 		expr_value_free(&v);
 	}
@@ -349,6 +353,14 @@ const char *
 ib_eval_reads(void)
 {
 	return S_reads.data != NULL ? S_reads.data : " ";
+}
+
+/* The last successful ib_eval()'s value in SI units before its filter
+ * (NaN: null, a string, or an error): where a figure marks the point. */
+double
+ib_eval_num(void)
+{
+	return S_num;
 }
 
 /* ---- inferbook calc ---- */

@@ -346,12 +346,49 @@ console.log(`JavaScript off: ${all.length - 1} pages identical in content to the
   await page.close();
 }
 
-// ---- 6. axe-core on every page (what-if panels open), and 360 px ----
+// ---- 6. figures: the transform in each SVG and in whatif-figs.js agree;
+// the reader's point is marked on a figure whose axes name quantities ----
+{
+  const js = fs.readFileSync(path.join(siteDir, 'whatif-figs.js'), 'utf8');
+  const figs = JSON.parse(js.slice(js.indexOf('{'), js.lastIndexOf('}') + 1));
+  let n = 0;
+  for (const [file, T] of Object.entries(figs)) {
+    const svg = fs.readFileSync(path.join(siteDir, 'charts', file + '.svg'), 'utf8');
+    const root = svg.slice(svg.indexOf('<svg'), svg.indexOf('>', svg.indexOf('<svg')));
+    const attr = (k) => (root.match(new RegExp(` ${k}="([^"]*)"`)) || [])[1];
+    const want = [T.plot.join(' '), [T.x[0], T.x[1], T.x[2], T.x[3]].join(' '),
+      [T.y[0], T.y[1], T.y[2], T.y[3]].join(' ')];
+    const got = [attr('data-plot'), attr('data-x'), attr('data-y')].map((v) =>
+      (v || '').split(' ').map((w) => (isNaN(Number(w)) ? w : String(Number(w)))).join(' '));
+    if (JSON.stringify(got) !== JSON.stringify(want)) fail(`${file}.svg: axes ${got} vs whatif-figs.js ${want}`);
+    n++;
+  }
+  const f = 'batching.html';
+  if (pages[f]) {
+    const m = await pages[f].evaluate(() => {
+      const w = window.inferbookWhatif;
+      w.apply(0, 'real', { hardware: 'b200', batch: '16' });
+      const fig = document.getElementById('fig-batching-frontier-real');
+      const mk = fig && fig.querySelector('.wi-marker'), img = fig && fig.querySelector('img');
+      if (!mk) return 'no marker';
+      const a = mk.getBoundingClientRect(), b = img.getBoundingClientRect();
+      const cx = a.left + a.width / 2, cy = a.top + a.height / 2;
+      w.apply(0, 'real', {});
+      const left = fig.querySelector('.wi-marker');
+      return cx > b.left && cx < b.right && cy > b.top && cy < b.bottom ?
+        (left ? 'marker kept after reset' : 'ok') : 'marker outside the figure';
+    });
+    if (m !== 'ok') fail(`${f}: figure marker: ${m}`);
+  }
+  console.log(`figures: ${n} SVG axis transforms match whatif-figs.js; the reader's point is marked`);
+}
+
+// ---- 7. axe-core on every page (what-if panels open), and 360 px ----
 const axe = fs.readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
 for (const width of [1280, 360]) {
   const ctx = await browser.newContext({ viewport: { width, height: 800 } });
   for (const f of all) {
-    if (width === 360 && !live.includes(f) && f !== 'calc.html') continue;
+    if (width === 360 && f !== live[0] && f !== 'calc.html') continue;
     const { page } = await open(base + f + (f === 'calc.html' ? '?model=llama-3.1-70b&hardware=h100-sxm' : ''), ctx);
     await page.addScriptTag({ content: axe });
     const v = await page.evaluate(async () => {
@@ -371,7 +408,7 @@ for (const width of [1280, 360]) {
   }
   await ctx.close();
 }
-console.log(`axe-core: ${all.length} pages at 1280 px, the what-if pages at 360 px ${took()}`);
+console.log(`axe-core: ${all.length} pages at 1280 px, a lesson and the calculator at 360 px ${took()}`);
 
 const t = await timings();
 console.log(`bench: wasm ${t.wasm_bytes} bytes; slowest page re-evaluated in ${t.worst_page_median_ms.toFixed(2)} ms (median)`);
