@@ -126,7 +126,11 @@
         if (typeof a === 'string') { a = self.str(a); ptrs.push(a); }
         args.push(a);
       }
-      try { return x[fn].apply(null, args); } finally { ptrs.forEach(function (p) { x.ib_free(p); }); }
+      try {
+        return x[fn].apply(null, args);
+      } finally {
+        ptrs.forEach(function (p) { x.ib_free(p); });
+      }
     };
     if (x._initialize) x._initialize();
   }
@@ -193,7 +197,9 @@
     core.x.ib_scen_clear();
     scen.forEach(function (s) {
       core.call('ib_scen_begin', s.name);
-      keys(maps[s.name], '', []).forEach(function (kv) { core.call('ib_scen_key', kv[0], kv[1]); });
+      keys(maps[s.name], '', []).forEach(function (kv) {
+        core.call('ib_scen_key', kv[0], kv[1]);
+      });
       var rc = core.x.ib_scen_end(), msg = core.drain(2).trim();
       if (rc !== 0) refused[s.name] = msg.split('\n').map(message).join('\n');
       else if (msg) refused['?' + s.name] = msg.split('\n').map(message).join('\n');
@@ -214,6 +220,14 @@
   }
 
   function clone(o) { return JSON.parse(JSON.stringify(o)); }
+
+  // Appends <option>s: entries {id, name} of the data, or plain names.
+  function options(select, list) {
+    list.forEach(function (o) {
+      var id = typeof o === 'string' ? o : o.id, name = typeof o === 'string' ? o : o.name;
+      select.appendChild(el('option', { value: id }, name));
+    });
+  }
 
   /* ---- lesson pages: a "What if?" panel per scenario ---- */
 
@@ -265,13 +279,16 @@
     var box = el('details', { 'class': 'whatif', id: 'whatif' });
     var sum = el('summary', {});
     sum.appendChild(el('h2', { id: 'whatif-title' }, 'What if?'));
-    sum.appendChild(el('span', {}, ' Another chip, model, batch or context: recompute this page.'));
+    sum.appendChild(el('span', {},
+      ' Another chip, model, batch or context: recompute this page.'));
     box.appendChild(sum);
-    box.appendChild(el('p', {}, 'Change a scenario of this page: every number computed from it is ' +
+    box.appendChild(el('p', {}, 'Change a scenario of this page: every number computed from it ' +
+      'is ' +
       'recomputed here, in your browser, by the same calculation core that wrote the page, ' +
       'and marked until you reset.'));
     var calcLink = el('p', {});
-    calcLink.appendChild(el('a', { href: 'calc.html' }, 'All quantities of one scenario: the calculator'));
+    calcLink.appendChild(el('a', { href: 'calc.html' },
+      'All quantities of one scenario: the calculator'));
     var pick = el('select', { id: 'whatif-scenario' });
     var pickLabel = el('label', { 'for': 'whatif-scenario', 'class': 'wide' }, 'Scenario');
     var form = el('form', { 'class': 'whatif-form', id: 'whatif-form' });
@@ -298,8 +315,7 @@
         input = el('select', { id: id });
         var list = f[2] === 'models' ? D.models : f[2] === 'hw' ? D.hw : null;
         if (f[2] === 'compute') input.appendChild(el('option', { value: '' }, 'as the weights'));
-        if (list) list.forEach(function (o) { input.appendChild(el('option', { value: o.id }, o.name)); });
-        else core.precisions.forEach(function (p) { input.appendChild(el('option', { value: p }, p)); });
+        options(input, list ? list : core.precisions);
       }
       lab.appendChild(input);
       form.appendChild(lab);
@@ -471,10 +487,12 @@
       var gs = state.groups[gi];
       gs.g.scen.forEach(function (s) { gs.maps[s.name] = clone(s.map); });
       Object.keys(changes).forEach(function (k) {
-        if (changes[k] === null) delete gs.maps[name][k]; else gs.maps[name][k] = String(changes[k]);
+        if (changes[k] === null) delete gs.maps[name][k];
+        else gs.maps[name][k] = String(changes[k]);
       });
       pick.value = gi + ':' + name;
-      var r = recompute(gs, true, name);
+      // Every number: the reset may have changed other scenarios too.
+      var r = recompute(gs, true);
       show();
       return r;
     };
@@ -518,11 +536,9 @@
       } else {
         input = el('select', { id: id });
         var list = f[2] === 'models' ? D.models : f[2] === 'hw' ? D.hw : null;
-        if (f[2] === 'prec' || f[2] === 'format') input.appendChild(el('option', { value: '' }, 'default'));
-        if (list) list.forEach(function (o) { input.appendChild(el('option', { value: o.id }, o.name)); });
-        else (f[2] === 'format' ? ['text', 'json', 'csv'] : core.precisions).forEach(function (p) {
-          input.appendChild(el('option', { value: p }, p));
-        });
+        if (f[2] === 'prec' || f[2] === 'format') options(input, [{ id: '', name: 'default' }]);
+        if (f[2] === 'format') list = ['text', 'json', 'csv'];
+        options(input, list || core.precisions);
       }
       if (q.has(f[0])) input.value = q.get(f[0]);
       input.addEventListener('change', run);
@@ -551,7 +567,11 @@
       ptrs.forEach(function (p, i) { dv.setUint32(vec + 4 * i, p, true); });
       dv.setUint32(vec + 4 * argv.length, 0, true);
       var t0 = performance.now(), rc;
-      try { rc = core.x.ib_calc(argv.length, vec); } catch (e) { rc = e instanceof Exit ? e.code : 1; }
+      try {
+        rc = core.x.ib_calc(argv.length, vec);
+      } catch (e) {
+        rc = e instanceof Exit ? e.code : 1;
+      }
       var ms = performance.now() - t0;
       ptrs.forEach(function (p) { core.x.ib_free(p); });
       core.x.ib_free(vec);

@@ -247,8 +247,9 @@ ib_scen_begin(const char *name)
 }
 
 /* One `key: value` of the mapping; "a.b" is key b of the nested mapping a
- * (override.hbm_tb_per_s).  Each key's line is its place in the mapping,
- * so a message points at the key the reader changed. */
+ * (override.hbm_tb_per_s).  Every node gets a line > 0: the parser takes
+ * a field as given by its position (data_scenario_parse), and a message
+ * names the key anyway. */
 void
 ib_scen_key(const char *key, const char *value)
 {

@@ -29,7 +29,8 @@ S_messages(char *text)
 {
 	char *line, *save = NULL;
 
-	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
 		char *p = strstr(line, ": error: "), *w = strstr(line, ": warning: ");
 
 		if (p == NULL || (w != NULL && w < p))

@@ -169,6 +169,34 @@ const T0 = Date.now();
 const took = () => `(${((Date.now() - T0) / 1000).toFixed(0)} s)`;
 console.log(`what-if: ${checked} printed numbers on ${live.length} pages recomputed by the wasm core, identical`);
 
+// ---- 1b. the panel driven as a reader would: keyboard, selects, reset ----
+if (pages['batching.html']) {
+  const p = pages['batching.html'];
+  await p.focus('#whatif summary');
+  await p.keyboard.press('Enter');
+  await p.selectOption('#whatif-scenario', '0:real');
+  await p.selectOption('#whatif-hardware', 'b200');
+  await p.fill('#whatif-batch', '16');
+  await p.press('#whatif-batch', 'Tab');
+  const ui = await p.evaluate(() => ({ open: document.getElementById('whatif').open,
+    nums: window.inferbookWhatif.numbers(0), status: document.getElementById('whatif-status').textContent,
+    marked: document.querySelectorAll('.prose a.wi-changed').length }));
+  const api = await p.evaluate(() => {
+    const w = window.inferbookWhatif;
+    w.apply(0, 'real', { hardware: 'b200', batch: '16' });
+    return w.numbers(0);
+  });
+  if (!ui.open) fail('batching.html: Enter on the summary does not open the panel');
+  if (JSON.stringify(ui.nums) !== JSON.stringify(api)) fail('batching.html: the controls and apply() disagree');
+  if (!(ui.marked > 0) || !/\d+ numbers? on this page differ/.test(ui.status))
+    fail(`batching.html: changes not marked or announced (${ui.marked}, '${ui.status}')`);
+  await p.click('#whatif-reset');
+  const back = await p.evaluate(() => ({ marked: document.querySelectorAll('.prose a.wi-changed').length,
+    same: [...document.querySelectorAll('a[data-static]')].every((a) => a.textContent === a.dataset.static) }));
+  if (back.marked !== 0 || !back.same) fail('batching.html: reset does not restore the printed numbers');
+  console.log(`panel: keyboard, controls and reset work; ${ui.marked} numbers marked for real on a B200 at batch 16`);
+}
+
 // ---- 2. random scenarios against the native evaluator ----
 function mulberry32(a) {
   return () => {
