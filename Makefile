@@ -154,11 +154,15 @@ site: $(OUT)/.stamp
 # The PDFs' creation date: SOURCE_DATE_EPOCH when set, else the date of the
 # last commit (the inputs' date, never the clock), so builds are reproducible.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
-# WASM=0 publishes the static site even where the wasm toolchain is.
+# WASM=0 publishes the static site even where the wasm toolchain is (and
+# switching it rebuilds the site: wasm-mode.txt).
 ifneq ($(WASM),0)
 SITE_WASM  := $(WASM_SRC) $(wildcard src/wasm/include/*.h $(WASM_FILE))
 endif
-$(OUT)/.stamp: $(BIN) $(SITE_INPUTS) $(SITE_WASM)
+$(B)/wasm-mode.txt: FORCE
+	@mkdir -p $(@D)
+	@echo '$(WASM)' > $@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+$(OUT)/.stamp: $(BIN) $(SITE_INPUTS) $(SITE_WASM) $(B)/wasm-mode.txt
 	@$(if $(SITE_WASM),$(MAKE) --no-print-directory wasm-maybe)
 	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(BIN) site --out $(OUT) \
 	  $(if $(SITE_WASM),$$([ -f $(WASM_FILE) ] && echo --wasm $(WASM_FILE)))
