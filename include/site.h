@@ -14,8 +14,8 @@
  *                         weights at each precision, source
  *   derivations.html      how every printed number is computed
  *   style.css, print.css  copied from the templates folder
- *   calc.html, inferbook.wasm, inferbook-wasm.js, whatif.js, whatif.css
- *                         only with opts->wasm (see src/site/whatif.c)
+ *   calc.html, inferbook.wasm, inferbook-wasm.js, whatif.js, whatif.css,
+ *   whatif-figs.js        only with opts->wasm (see src/site/whatif.c)
  *   charts/NAME.{svg,png,csv}  every figure the lessons ask for
  *   numbers.tsv           every printed number (id, label, value, pages):
  *                         the next build compares against it
