@@ -298,7 +298,7 @@ for (const d of draws) {
 if (accepted < SCENARIOS) fail(`only ${accepted} accepted scenarios drawn (want ${SCENARIOS})`);
 const why = {};
 draws.forEach((d) => d.refused.forEach((k) => { const m = d.r.res.refused[k].replace(/'[^']*'/g, "'*'"); why[m] = (why[m] || 0) + 1; }));
-console.log('refusals:', JSON.stringify(why, null, 1));
+console.log(`refusals drawn: ${Object.entries(why).map(([m, k]) => `${k} x ${m}`).join('; ')}`);
 if (refusedSeen === 0) fail('no refused scenario was drawn: the refusal path went untested');
 console.log(`what-if: ${accepted} random scenarios (${refusedSeen} more refused, same message ` +
   `as native), ${compared} numbers equal to the native evaluator's ${took()}`);
