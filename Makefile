@@ -42,7 +42,7 @@ CHK_LIBS    = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 ALL_CFLAGS  = -std=c11 $(OPT) -g $(WARN) $(SANFLAGS) $(CPPFLAGS_I) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRC    := $(sort $(shell find src -name '*.c' ! -path src/main.c))
+LIB_SRC    := $(sort $(shell find src -name '*.c' ! -path src/main.c ! -path 'src/wasm/*'))
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
 MAIN_OBJ   := $(B)/src/main.o
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
@@ -58,7 +58,8 @@ FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(B)/fuzz/replay-%)
 
 SITE_INPUTS = $(wildcard data/*.yaml lessons/*.md lessons/*/*.md templates/*)
 
-.PHONY: FORCE all site check unit clean install uninstall deps regen valgrind fuzz bench browser-test
+.PHONY: FORCE all site check unit clean install uninstall deps regen valgrind fuzz bench browser-test \
+        wasm wasm-maybe
 all: $(BIN)
 
 # ---- dependencies: check with pkg-config, install on Debian if we can ----
@@ -107,6 +108,45 @@ $(B)/tests/unit/runner.o: $(B)/tests/unit/suites.h
 $(B)/unit-tests: $(TEST_OBJ) $(LIBA)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIBA) $(PKG_LIBS) $(CHK_LIBS)
 
+# ---- the core as WebAssembly (src/wasm/core.c; the "What if?" pages) ----
+# The same sources as the native binary, compiled by Debian's clang for
+# wasm32-wasi against wasi-libc (packages clang lld wasi-libc
+# libclang-rt-14-dev-wasm32, installed by `deps.sh wasm`).  `make site`
+# builds it when that toolchain is there and publishes the live pages;
+# without it (or with WASM=0) the site is the static one, complete.
+WASM_CC    ?= clang
+WASM_SRC   := src/calc/calc.c src/expr/eval.c src/expr/format.c src/expr/parse.c \
+              src/diag.c src/util.c src/data/data.c src/data/scenario.c src/data/ytree.c \
+              src/cli/calc.c src/cli/cli.c src/wasm/core.c
+WASM_OBJ   := $(WASM_SRC:%.c=$(B)/wasm/%.o)
+WASM_FILE  := $(B)/wasm/inferbook.wasm
+WASM_CFLAGS = --target=wasm32-wasi -std=c11 -Os $(WARN) -Iinclude -Isrc/wasm/include \
+              -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DINFERBOOK_VERSION='"$(VERSION)"' \
+              -DINFERBOOK_SHAREDIR='"$(SHAREDIR)"'
+# Is the toolchain there?  Asked when the site is built (the dependency
+# step may just have installed it).
+WASM_HAVE   = [ -e /usr/lib/wasm32-wasi/libc.a ] && command -v $(WASM_CC) >/dev/null && \
+              compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a' \
+              >/dev/null
+
+$(B)/wasm/%.o: %.c
+	@mkdir -p $(@D)
+	$(WASM_CC) $(WASM_CFLAGS) -MMD -MP -c -o $@ $<
+# `inferbook calc` reads its data set from the page (core.c).
+$(B)/wasm/src/cli/calc.o: WASM_CFLAGS += -Ddata_load=ib_data_load -Ddata_free=ib_data_free
+
+$(WASM_FILE): $(WASM_OBJ)
+	$(WASM_CC) --target=wasm32-wasi -mexec-model=reactor -Wl,--gc-sections -Wl,--strip-all \
+	  -o $@ $(WASM_OBJ) -lm
+
+wasm:
+	@bash src/deps.sh wasm
+	@$(MAKE) --no-print-directory $(WASM_FILE)
+# For `make site`: the core when the toolchain is there, else a note.
+wasm-maybe: $(DEPS_OK)
+	@if $(WASM_HAVE); then $(MAKE) --no-print-directory $(WASM_FILE); \
+	else echo "note: no wasm32-wasi toolchain (see README): publishing the static pages"; fi
+
 # ---- the two commands ----
 # `make site` is a no-op when nothing it reads has changed (the stamp);
 # inferbook itself rewrites only files whose content changed.
@@ -116,6 +156,14 @@ site: $(OUT)/.stamp
 # It also dates a new edition, which `make site` records in data/editions.yaml
 # (commit that file with the data).
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+# WASM=0 publishes the static site even where the wasm toolchain is (and
+# switching it rebuilds the site: wasm-mode.txt).
+ifneq ($(WASM),0)
+SITE_WASM  := $(WASM_SRC) $(wildcard src/wasm/include/*.h $(WASM_FILE))
+endif
+$(B)/wasm-mode.txt: FORCE
+	@mkdir -p $(@D)
+	@echo '$(WASM)' > $@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 # The stamp holds the list of inputs, so that a lesson deleted or renamed
 # (which leaves nothing newer than the stamp) rebuilds too; comparing the
 # list here, in make, costs a no-op `make site` no process.
@@ -123,8 +171,10 @@ SITE_LIST  = $(sort $(SITE_INPUTS))
 ifneq ($(strip $(file < $(OUT)/.stamp)),$(strip $(SITE_LIST)))
 $(OUT)/.stamp: FORCE
 endif
-$(OUT)/.stamp: $(BIN) $(SITE_INPUTS)
-	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(BIN) site --out $(OUT) --record-edition
+$(OUT)/.stamp: $(BIN) $(SITE_INPUTS) $(SITE_WASM) $(B)/wasm-mode.txt
+	@$(if $(SITE_WASM),$(MAKE) --no-print-directory wasm-maybe)
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(BIN) site --out $(OUT) --record-edition \
+	  $(if $(SITE_WASM),$$([ -f $(WASM_FILE) ] && echo --wasm $(WASM_FILE)))
 	@printf '%s\n' $(foreach f,$(SITE_LIST),'$(f)') > $@
 
 unit: $(B)/unit-tests
@@ -145,8 +195,14 @@ check: $(BIN) $(B)/unit-tests $(B)/.deps-test-ok $(FUZZ_REPLAY)
 # The browser test: every page of the built site in headless Chromium at
 # desktop and phone widths (console errors, broken links or images,
 # horizontal overflow).  Screenshots land in build/browser/.
-browser-test: site $(B)/.deps-test-ok
-	@bash tests/browser/run.sh $(OUT)
+# With the wasm core published, it also runs tests/browser/whatif.mjs (the
+# "What if?" pages against the native core, through native-eval).
+browser-test: site $(B)/.deps-test-ok $(B)/tools/native-eval
+	@NATIVE_EVAL=$(abspath $(B)/tools/native-eval) bash tests/browser/run.sh $(OUT)
+
+$(B)/tools/native-eval: tests/browser/native_eval.c $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(PKG_LIBS) $(ALL_LDFLAGS)
 
 # Rewrites the golden files from the current outputs (review the diff!).
 regen: $(BIN)
@@ -197,6 +253,9 @@ $(B)/bench/%: bench/%.c $(LIBA)
 
 bench: $(BIN) $(B)/bench/sweep $(B)/bench/stages
 	@B=$(B) RUNS=$(or $(RUNS),5) bash bench/run.sh
+	@$(MAKE) --no-print-directory site
+	@if [ -f $(OUT)/whatif.js ]; then echo "== What if? (wasm core)"; \
+	  SHOTS=$(abspath $(B)/bench/whatif) bash tests/browser/run.sh --bench $(OUT); fi
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)

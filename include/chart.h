@@ -230,11 +230,31 @@ void chart_layout_free(struct chart_layout *l);
 
 /* An SVG document of the figure at CHART_W_PT x CHART_H_PT, appended to
  * out, with ids numbered independently of earlier renderings and prefixed
- * by the figure name (safe to inline several on one page). 0 or -1. */
+ * by the figure name (safe to inline several on one page).  Its root
+ * element carries the axis transform (chart_axes_attrs).  0 or -1. */
 int chart_svg(const struct chart_fig *f, struct buf *out);
 /* chart_svg() and chart_png(f, scale) with one layout computed for both
  * (each buffer as those write it).  0 or -1. */
 int chart_svg_png(const struct chart_fig *f, double scale, struct buf *svg, struct buf *png);
+
+/* The axis transform of a figure drawn (default style) at w_pt x h_pt,
+ * so that a page can place a point on the drawn figure without drawing
+ * it again (the What if? marker): the plot area in points from the top
+ * left, and per axis the scale, the range and the key (the CSV column,
+ * which is also the quantity's name when it is one).  A value v lands at
+ * x + (t(v) - t(lo)) / (t(hi) - t(lo)) * w, y upwards from y + h, where
+ * t is the identity, log10 or log2.  Computes the layout (as drawing
+ * does); 0, or -1 when it cannot. */
+struct chart_axes {
+	double plot[4];				/* x, y, w, h */
+	struct { enum chart_scale scale; double lo, hi; const char *key; } x, y;
+};
+int chart_axes(const struct chart_fig *f, double w_pt, double h_pt, struct chart_axes *out);
+/* "linear", "log", "log2", "category" (static). */
+const char *chart_scale_name(enum chart_scale s);
+/* Appends a transform as attributes:
+ *  data-plot="X Y W H" data-x="SCALE LO HI KEY" data-y="SCALE LO HI KEY" */
+void chart_axes_attrs(const struct chart_axes *a, struct buf *out);
 /* A PNG of the figure at scale pixels per point (2: 1280x800), 8-bit
  * RGBA, encoded by chart_png_encode() with CHART_PNG_FILTERS and
  * CHART_PNG_LEVEL, with a tEXt "Software" chunk holding

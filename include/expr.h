@@ -164,6 +164,11 @@ struct expr_env {
 	/* Optional, borrowed: the data set whose prices price("ID") reads;
 	 * NULL (what expr_env_init sets): price() is an error. */
 	const struct data_set *set;
+	/* 1: expr_eval() makes the value and its text only, no derivation
+	 * (terms keep names and values; substituted, inputs and derivation
+	 * stay NULL): the browser's core re-evaluates a page per keystroke.
+	 * expr_env_init sets 0. */
+	int values_only;
 	struct calc_result *res;		/* owned cache, one per scenario */
 	unsigned char *have;			/* res[i] computed (1) / refused (2) */
 };

@@ -14,6 +14,8 @@
  *                         weights at each precision, source
  *   derivations.html      how every printed number is computed
  *   style.css, print.css  copied from the templates folder
+ *   calc.html, inferbook.wasm, inferbook-wasm.js, whatif.js, whatif.css,
+ *   whatif-figs.js        only with opts->wasm (see src/site/whatif.c)
  *   charts/NAME.{svg,png,csv}  every figure the lessons ask for
  *   numbers.tsv           every printed number (id, label, value, pages):
  *                         the next build compares against it
@@ -68,6 +70,9 @@ struct site_opts {
 	int lock_fail;			/* out_dir locked by another build: fail, not wait */
 	int user_files_refuse;		/* refuse out_dir holding files not in its
 					 * manifest (default: carry them) */
+	const char *wasm;		/* the core as WebAssembly (make wasm): also publish
+					 * "What if?" pages, calc.html, inferbook.wasm,
+					 * inferbook-wasm.js, whatif.js/.css; NULL: static only */
 	FILE *report;			/* NULL: stdout */
 	int record_edition;		/* a new edition goes into DATA/editions.yaml
 					 * after publishing (dated by SOURCE_DATE_EPOCH,

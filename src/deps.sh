@@ -5,6 +5,10 @@
 #   deps.sh test    also what the tests drive: Check, tidy, poppler-utils, chromium,
 #                   GNU time (tests/t_bounds.sh reads peak memory with it)
 #   deps.sh fuzz    also clang and its libFuzzer runtime (make fuzz)
+#   deps.sh wasm    also clang, lld, wasi-libc and the wasm32 builtins (the
+#                   core as WebAssembly for the "What if?" pages); `build`
+#                   installs these too when it can, but never fails for them:
+#                   without them the site is published static
 #
 # Missing pieces are installed with apt-get when it is usable (root, or
 # sudo without a password); elsewhere the exact package list is printed and
@@ -45,6 +49,26 @@ if [ "$mode" = fuzz ]; then
 	have_cmd clang || missing+=(clang)
 	compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null ||
 		missing+=(libclang-rt-14-dev)
+fi
+
+wasm_pkgs=()
+have_cmd clang || wasm_pkgs+=(clang)
+have_cmd wasm-ld || compgen -G '/usr/bin/wasm-ld*' >/dev/null || wasm_pkgs+=(lld)
+[ -e /usr/lib/wasm32-wasi/libc.a ] || wasm_pkgs+=(wasi-libc)
+compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a' >/dev/null ||
+	wasm_pkgs+=(libclang-rt-14-dev-wasm32)
+if [ "$mode" = wasm ]; then
+	missing+=("${wasm_pkgs[@]}")
+elif [ "$mode" = build ] && [ ${#missing[@]} -eq 0 ] && [ ${#wasm_pkgs[@]} -gt 0 ]; then
+	# Optional: try once, quietly; a failure only means static pages.
+	if have_cmd apt-get && [ "$(id -u)" = 0 ] &&
+	   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	       "${wasm_pkgs[@]}" >/tmp/inferbook-apt.log 2>&1; then
+		echo "inferbook: installed ${wasm_pkgs[*]} (the What if? pages)"
+	else
+		echo "inferbook: note: for the What if? pages install ${wasm_pkgs[*]}" \
+		    "(the site is complete without them)"
+	fi
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

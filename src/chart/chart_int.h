@@ -85,4 +85,8 @@ void chart_lbl_annot_labels(struct chart_dctx *c);
 void chart_lbl_scatter_labels(struct chart_dctx *c);
 
 
+/* The axis transform of a computed layout (draw.c; chart_axes()). */
+void chart_layout_axes(const struct chart_layout *l, const struct chart_fig *f,
+    struct chart_axes *out);
+
 #endif

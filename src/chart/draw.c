@@ -969,3 +969,75 @@ chart_draw(cairo_t *cr, const struct chart_fig *f, double w_pt, double h_pt)
 	chart_style_defaults(&st);
 	chart_draw_style(cr, f, &st, w_pt, h_pt);
 }
+
+/* ---- the axis transform (the What if? marker) ---- */
+
+const char *
+chart_scale_name(enum chart_scale s)
+{
+	switch (s) {
+	case CHART_LOG:		return "log";
+	case CHART_LOG2:	return "log2";
+	case CHART_CATEGORY:	return "category";
+	default:		return "linear";
+	}
+}
+
+void
+chart_layout_axes(const struct chart_layout *l, const struct chart_fig *f,
+    struct chart_axes *out)
+{
+	out->plot[0] = l->plot.x;
+	out->plot[1] = l->plot.y;
+	out->plot[2] = l->plot.w;
+	out->plot[3] = l->plot.h;
+	out->x.scale = f->x.scale;
+	out->x.lo = f->x.lo;
+	out->x.hi = f->x.hi;
+	out->x.key = f->x.key != NULL ? f->x.key : "";
+	out->y.scale = f->y.scale;
+	out->y.lo = f->y.lo;
+	out->y.hi = f->y.hi;
+	out->y.key = f->y.key != NULL ? f->y.key : "";
+}
+
+int
+chart_axes(const struct chart_fig *f, double w_pt, double h_pt, struct chart_axes *out)
+{
+	struct chart_layout *lay = NULL;
+	struct chart_style st;
+	cairo_surface_t *sf;
+	cairo_t *cr;
+
+	/* The layout is measured on no surface (chart_draw_layout), so a
+	 * 1x1 image gives the one every output of this size uses. */
+	chart_style_defaults(&st);
+	sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+	cr = cairo_create(sf);
+	chart_draw_layout(cr, f, &st, w_pt, h_pt, &lay);
+	cairo_destroy(cr);
+	cairo_surface_destroy(sf);
+	if (lay == NULL)
+		return -1;
+	chart_layout_axes(lay, f, out);
+	chart_layout_free(lay);
+	return 0;
+}
+
+void
+chart_axes_attrs(const struct chart_axes *a, struct buf *out)
+{
+	char v[4][40];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		util_fmt_g(v[i], sizeof(v[i]), 17, a->plot[i]);
+	buf_printf(out, " data-plot=\"%s %s %s %s\"", v[0], v[1], v[2], v[3]);
+	util_fmt_g(v[0], sizeof(v[0]), 17, a->x.lo);
+	util_fmt_g(v[1], sizeof(v[1]), 17, a->x.hi);
+	util_fmt_g(v[2], sizeof(v[2]), 17, a->y.lo);
+	util_fmt_g(v[3], sizeof(v[3]), 17, a->y.hi);
+	buf_printf(out, " data-x=\"%s %s %s %s\" data-y=\"%s %s %s %s\"",
+	    chart_scale_name(a->x.scale), v[0], v[1], a->x.key,
+	    chart_scale_name(a->y.scale), v[2], v[3], a->y.key);
+}

@@ -115,7 +115,10 @@ static int
 S_svg(const struct chart_fig *f, struct chart_layout **lay, struct buf *out)
 {
 	struct chart_style style;
-	struct buf raw;
+	struct chart_layout *own = NULL, **lp = lay != NULL ? lay : &own;
+	struct chart_axes axes;
+	struct buf raw, with;
+	const char *root;
 	cairo_surface_t *sf;
 	cairo_t *cr;
 	cairo_status_t st;
@@ -125,18 +128,32 @@ S_svg(const struct chart_fig *f, struct chart_layout **lay, struct buf *out)
 	cairo_svg_surface_restrict_to_version(sf, CAIRO_SVG_VERSION_1_1);
 	cr = cairo_create(sf);
 	chart_style_defaults(&style);
-	chart_draw_layout(cr, f, &style, CHART_W_PT, CHART_H_PT, lay);
+	chart_draw_layout(cr, f, &style, CHART_W_PT, CHART_H_PT, lp);
 	st = cairo_status(cr);
 	cairo_destroy(cr);
 	cairo_surface_finish(sf);
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_status(sf);
 	cairo_surface_destroy(sf);
-	if (st != CAIRO_STATUS_SUCCESS) {
+	if (st != CAIRO_STATUS_SUCCESS || *lp == NULL) {
+		chart_layout_free(own);
 		buf_free(&raw);
 		return -1;
 	}
-	S_renumber_ids(raw.data ? raw.data : "", raw.len, f->name, out);
+	/* The axis transform on the root element, for pages that mark a
+	 * point on the figure (chart_axes). */
+	chart_layout_axes(*lp, f, &axes);
+	chart_layout_free(own);
+	buf_init(&with);
+	root = raw.data != NULL ? strstr(raw.data, "<svg") : NULL;
+	if (root != NULL) {
+		buf_put(&with, raw.data, (size_t)(root - raw.data) + 4);
+		chart_axes_attrs(&axes, &with);
+		buf_puts(&with, root + 4);
+	} else if (raw.data != NULL)
+		buf_put(&with, raw.data, raw.len);
+	S_renumber_ids(with.data ? with.data : "", with.len, f->name, out);
+	buf_free(&with);
 	buf_free(&raw);
 	return 0;
 }

@@ -27,6 +27,7 @@ cli_site(int argc, char *argv[])
 		{ "lock", required_argument, NULL, 'L' },
 		{ "user-files", required_argument, NULL, 'U' },
 		{ "record-edition", no_argument, NULL, 'R' },
+		{ "wasm", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *data = NULL, *lessons = NULL, *templates = NULL;
@@ -65,6 +66,7 @@ cli_site(int argc, char *argv[])
 			o.user_files_refuse = strcmp(optarg, "refuse") == 0;
 			break;
 		case 'R': o.record_edition = 1; break;
+		case 'w': o.wasm = optarg; break;
 		case 'j':
 			/* Range-checked as a long: 4294967297 must not wrap to 1. */
 			jobs = strtol(optarg, &end, 10);
@@ -78,7 +80,8 @@ cli_site(int argc, char *argv[])
 			fprintf(stderr, "usage: inferbook site [--out DIR] [--data DIR] [--lessons DIR] "
 			    "[--templates DIR] [--paper a4|letter] [--answers none|inline|appendix] "
 			    "[--jobs N] [--no-pdf] [--quiet] [--lock wait|fail] "
-			    "[--user-files carry|refuse] [--record-edition]\n");
+			    "[--user-files carry|refuse] [--record-edition] "
+			    "[--wasm FILE]\n");
 			return 2;
 		}
 	}

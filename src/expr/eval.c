@@ -189,6 +189,7 @@ expr_env_init(struct expr_env *env, struct data_scenario *const *scen, size_t n)
 	env->scen = scen;
 	env->nscen = n;
 	env->set = NULL;
+	env->values_only = 0;
 	env->res = xcalloc(n ? n : 1, sizeof *env->res);
 	env->have = xcalloc(n ? n : 1, 1);
 }
@@ -699,6 +700,9 @@ S_add_term(struct S_eval *E, const struct expr_node *n, const struct S_ctx *c,
 	t->value = v;
 	t->unit = expr_name_unit(n->name);
 	t->formula = q ? q->formula : NULL;
+	t->scen = c->ds;
+	if (E->env->values_only)
+		return;
 	{
 		char *label = S_path_text(n);
 
@@ -706,7 +710,6 @@ S_add_term(struct S_eval *E, const struct expr_node *n, const struct S_ctx *c,
 		free(label);
 	}
 	t->inputs = S_describe(c);
-	t->scen = c->ds;
 }
 
 /* ---- price("ID").NAME ---- */
@@ -1154,7 +1157,7 @@ expr_eval(struct expr_env *env, const struct expr_stmt *st, struct expr_value *o
 	expr_format(v.num, st->filter == EXPR_F_NONE ? EXPR_F_NUM : st->filter,
 	    st->decimals, text, sizeof text);
 	out->str = xstrdup(text);
-	out->derivation = S_derivation(&E, st, v.num);
+	out->derivation = env->values_only ? NULL : S_derivation(&E, st, v.num);
 done:
 	out->terms = E.terms;
 	out->nterms = E.nterms;

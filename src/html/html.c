@@ -100,7 +100,8 @@ S_table(const struct md_doc *md, cmark_node *n)
 {
 	char *html = cmark_render_html(n, CMARK_OPT_UNSAFE |
 	    CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES, md->exts);
-	char *wrapped = xasprintf("<div class=\"table-scroll\">\n%s</div>\n", html);
+	/* Focusable, so a keyboard can scroll a table wider than the page. */
+	char *wrapped = xasprintf("<div class=\"table-scroll\" tabindex=\"0\">\n%s</div>\n", html);
 
 	free(html);
 	S_replace_block(n, wrapped);

@@ -52,7 +52,7 @@ const size_t site_ngenpages = sizeof(site_genpages) / sizeof(site_genpages[0]);
 /* Names of the site's other outputs (style.css, print.css, numbers.tsv,
  * charts/, handouts/): no lesson may be written over them either. */
 static const char *const S_other_outputs[] = { "style", "print", "numbers", "charts", "handouts",
-	"editions" };
+	"editions", "calc" };
 #define S_NOTHER (sizeof(S_other_outputs) / sizeof(S_other_outputs[0]))
 
 static const char *S_reserved[sizeof(site_genpages) / sizeof(site_genpages[0]) + S_NOTHER + 1];
@@ -283,6 +283,7 @@ S_lesson_ctx(struct site *s, const struct page *pg, size_t idx)
 		tval_set_bool(ctx, "has_toc", 1);
 	} else
 		tval_free(toc);
+	site_whatif_ctx(s, pg, ctx);
 	return ctx;
 }
 

@@ -280,7 +280,8 @@ site_build(const struct site_opts *o)
 		    site_genpages[i].write(&s, &site_genpages[i]) != 0)
 			page_rc = 1;
 	page_rc = page_rc || site_copy_static(&s) != 0;
-	if (S_pool_finish(&s, &pool) != 0 || page_rc || site_write_numbers(&s) != 0)
+	if (S_pool_finish(&s, &pool) != 0 || page_rc || site_whatif_publish(&s) != 0 ||
+	    site_write_numbers(&s) != 0)
 		goto out;
 	if (o->state_out != NULL) {
 		rc = 0;		/* `inferbook diff`: the state, nothing published */

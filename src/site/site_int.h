@@ -186,6 +186,12 @@ int site_pdfs_stage(struct site *s, struct site_pdfs *pp);
 void site_pdfs_free(struct site_pdfs *pp);
 /* The figure a chart file shows (the first job's, for repeated ones). */
 const struct chart_fig *site_chart_fig(const struct site *s, const char *file);
+/* whatif.c, when site_opts.wasm is set (else no-ops): the "whatif" JSON
+ * of a lesson page's context, and the calculator page, the core and the
+ * scripts (site.h); publish after the figures are drawn (it reads their
+ * layout). */
+void site_whatif_ctx(struct site *s, const struct page *pg, struct tval *ctx);
+int site_whatif_publish(struct site *s);
 void site_num_add(struct site *s, const char *id, const char *label,
     const char *value, const char *page, const char *owner);
 /* site_num_add() with the "printed only in worked answers" flag. */

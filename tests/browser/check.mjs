@@ -107,7 +107,9 @@ async function visit(file, width) {
       if (/^(https?:|mailto:)/.test(href) || checkedLinks.has(file + ' ' + href)) continue;
       checkedLinks.add(file + ' ' + href);
       const [target, frag] = href.split('#');
-      const tfile = target === '' ? file : path.normalize(target);
+      // calc.html?model=...: the query is the page's own (a scenario).
+      const tpath = target.split('?')[0];
+      const tfile = tpath === '' ? file : path.normalize(tpath);
       if (!fs.existsSync(path.join(siteDir, tfile))) { problems.push(`broken link: ${href}`); continue; }
       if (frag && tfile.endsWith('.html') && !idsOf(tfile).has(decodeURIComponent(frag)))
         problems.push(`broken anchor: ${href}`);
