@@ -157,13 +157,17 @@ site: $(OUT)/.stamp
 # (commit that file with the data).
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 # WASM=0 publishes the static site even where the wasm toolchain is (and
-# switching it rebuilds the site: wasm-mode.txt).
+# switching it rebuilds the site: wasm-mode.txt, compared here in make so
+# that a no-op `make site` runs no recipe).
 ifneq ($(WASM),0)
 SITE_WASM  := $(WASM_SRC) $(wildcard src/wasm/include/*.h $(WASM_FILE))
 endif
+ifneq ($(strip $(file < $(B)/wasm-mode.txt)),$(strip $(WASM)))
 $(B)/wasm-mode.txt: FORCE
+endif
+$(B)/wasm-mode.txt:
 	@mkdir -p $(@D)
-	@echo '$(WASM)' > $@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+	@echo '$(WASM)' > $@
 # The stamp holds the list of inputs, so that a lesson deleted or renamed
 # (which leaves nothing newer than the stamp) rebuilds too; comparing the
 # list here, in make, costs a no-op `make site` no process.
@@ -172,7 +176,7 @@ ifneq ($(strip $(file < $(OUT)/.stamp)),$(strip $(SITE_LIST)))
 $(OUT)/.stamp: FORCE
 endif
 $(OUT)/.stamp: $(BIN) $(SITE_INPUTS) $(SITE_WASM) $(B)/wasm-mode.txt
-	@$(if $(SITE_WASM),$(MAKE) --no-print-directory wasm-maybe)
+	@+$(if $(SITE_WASM),$(MAKE) --no-print-directory wasm-maybe)
 	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(BIN) site --out $(OUT) --record-edition \
 	  $(if $(SITE_WASM),$$([ -f $(WASM_FILE) ] && echo --wasm $(WASM_FILE)))
 	@printf '%s\n' $(foreach f,$(SITE_LIST),'$(f)') > $@
