@@ -77,6 +77,7 @@ struct lesson {
 	size_t nrecs;
 	unsigned nanswers;		/* {{ answer }} blocks seen by the last lesson_expand() */
 	size_t ntables;			/* {{ table }} seen by the last lesson_expand() */
+	size_t nexpanded;		/* bytes it made, hidden answers included */
 };
 
 /*
@@ -150,12 +151,13 @@ int lesson_lint(const struct lesson *l);
 int lesson_lint_text(const char *text, size_t len, struct srcpos pos);
 
 /* The per-site bounds, called after each lesson's lesson_expand(): adds
- * `bytes` (its expanded Markdown), l->ntables and 1 to total[0], total[1]
- * and total[2] (zeroed by the caller first); -1 after an error at l's
- * position once one passes LESSON_MAX_SITE_EXPANDED,
- * LESSON_MAX_SITE_TABLES or LESSON_MAX_SITE_LESSONS, else 0.  The caller
- * stops expanding then. */
-int lesson_site_bound(const struct lesson *l, size_t bytes, size_t total[3]);
+ * l->nexpanded, l->ntables and 1 to total[0], total[1] and total[2]
+ * (zeroed by the caller first); -1 after an error at l's position once
+ * one passes LESSON_MAX_SITE_EXPANDED, LESSON_MAX_SITE_TABLES or
+ * LESSON_MAX_SITE_LESSONS, else 0.  The caller stops expanding then.
+ * (Hidden answers count: the answers page and the teacher editions
+ * print them all.) */
+int lesson_site_bound(const struct lesson *l, size_t total[3]);
 
 /* lesson_lint() + lesson_expand() into a scratch buffer: everything
  * `inferbook check` verifies about one lesson.  0 or -1. */

@@ -231,15 +231,19 @@ else
 	done
 
 	# The per-site bounds: 5 lessons of 8 tables (32 in a site), and 5
-	# lessons that expand to 220 KB each (1 MiB in a site); refused at the
-	# lesson that passes the bound, before anything is typeset.
-	for t_kind in tables words; do
+	# lessons that expand to 220 KB each (1 MiB in a site), in the text or
+	# in answer blocks the lesson pages hide (the answers page shows them);
+	# refused at the lesson that passes the bound, before any typesetting.
+	for t_kind in tables words answers; do
 		S_site_stage base-lessons
 		for t_i in 2 3 4 5 6; do
 			{ printf -- '---\ntitle: T\norder: %d\nsummary: S.\n---\n# T\n\n' $t_i
-			  if [ $t_kind = tables ]
-			  then printf '{{ table measurements }}\n\n%.0s' $(seq 8)
-			  else head -c 220000 /dev/zero | tr '\0' 'x'; echo; fi
+			  case $t_kind in
+			  tables) printf '{{ table measurements }}\n\n%.0s' $(seq 8) ;;
+			  words) head -c 220000 /dev/zero | tr '\0' 'x'; echo ;;
+			  answers) printf '{{ answer }}\n'; head -c 220000 /dev/zero | tr '\0' 'x'
+				printf '\n{{ end answer }}\n' ;;
+			  esac
 			} > "$TMP/site/base-lessons/lessons/0$t_i-l$t_i.md"
 		done
 		golden "../bad/gen/site-too-many-$t_kind/expected" S_site_build base-lessons

@@ -28,7 +28,8 @@ else
 	# limit and unbreakable; lesson 1 prints that name in a heading, a
 	# paragraph and a table cell and holds the most tables and figures a
 	# lesson may (8 and 16, all different); lesson 2 is one unbreakable
-	# word of 250 KB (under the 256 KiB expansion bound).
+	# word of 250 KB (under the 256 KiB expansion bound), lesson 3 a line
+	# of "a-1a-1...".
 	b_w=$TMP/bounds-worst
 	rm -rf "$b_w"; mkdir -p "$b_w/lessons"; cp -R data "$b_w/data"
 	b_name=$(head -c 200 /dev/zero | tr '\0' 'N')
@@ -54,6 +55,10 @@ else
 	} > "$b_w/lessons/01-worst.md"
 	{ printf -- '---\ntitle: Word\norder: 2\nsummary: S.\n---\n# Word\n\n'
 	  head -c 250000 /dev/zero | tr '\0' 'x'; echo; } > "$b_w/lessons/02-word.md"
+	# A 150 KB line of "a-1": every digit once made the lint look back to
+	# the start of the run (4 s for 240 KB, quadratic).
+	{ printf -- '---\ntitle: Dashes\norder: 3\nsummary: S.\n---\n# Dashes\n\n'
+	  printf 'a-1%.0s' $(seq 50000); echo; } > "$b_w/lessons/03-dashes.md"
 	S_bounds_run "$INFERBOOK" site --out "$b_w/out" --data "$b_w/data" \
 		--lessons "$b_w/lessons" --quiet
 	if [ "$b_rc" = 0 ] && [ -s "$b_w/out/handouts/word.pdf" ]; then ok

@@ -842,6 +842,7 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 	}
 	l->nanswers = bl.count;
 	l->ntables = ntables;
+	l->nexpanded = md->len - md_start + bl.hidden.len;
 	buf_free(&bl.hidden);
 	expr_env_free(&env);
 	lscan_free(&sc);
@@ -849,9 +850,9 @@ lesson_expand(struct lesson *l, const struct lesson_expand_opts *opts,
 }
 
 int
-lesson_site_bound(const struct lesson *l, size_t bytes, size_t total[3])
+lesson_site_bound(const struct lesson *l, size_t total[3])
 {
-	total[0] += bytes;
+	total[0] += l->nexpanded;
 	total[1] += l->ntables;
 	total[2]++;
 	if (total[2] > LESSON_MAX_SITE_LESSONS) {

@@ -132,11 +132,18 @@ S_in_name(const char *s, size_t i)
 
 	if (i > 0 && s[i - 1] == '.')
 		return 1;
-	while (k > 0 && (S_word((unsigned char)s[k - 1]) || s[k - 1] == '.' ||
-	    s[k - 1] == '-'))
+	/* Looked for at most 64 bytes back: every digit of "a-1a-1a-1..."
+	 * asks, and an unbounded look made a 240 KB line take 4 s.  A run
+	 * that long is a name or an identifier, not a typed measurement. */
+	while (k > 0 && i - k < 64 && (S_word((unsigned char)s[k - 1]) ||
+	    s[k - 1] == '.' || s[k - 1] == '-'))
 		k--;
+	if (i - k >= 64)
+		return 1;
 	return k < i && !isdigit((unsigned char)s[k]) && s[k] != '-' && s[k] != '.';
 }
+
+#define S_MAX_ERRORS 100
 
 static int
 S_lint_scan(const struct lscan *sc)
@@ -192,6 +199,13 @@ S_lint_scan(const struct lscan *sc)
 		if (money || ul > 0) {
 			struct srcpos pos = lscan_pos(sc, start);
 
+			/* Each position costs the length of its line: 60,000
+			 * "$1" on one line took seconds.  A hundred say enough. */
+			if (errors == S_MAX_ERRORS) {
+				diag_error(&pos, "more than %d numbers typed into prose; "
+				    "the rest are not listed", S_MAX_ERRORS);
+				return errors + 1;
+			}
 			diag_error(&pos, "number with a unit typed into prose: '%.*s' "
 			    "(compute it with {{ }} or mark it with {{ lit \"...\" }})",
 			    (int)(end + ul - start), s + start);

@@ -17,15 +17,30 @@
 
 #define S_ZWSP "\xe2\x80\x8b"
 
-/* Length of the break opportunity at s (n bytes left), or 0: blanks, '-'
- * and '/' (where UAX #14 allows a break), U+200B and U+2028. */
+/* ASCII only: the result must not depend on the locale. */
+static int
+S_letter(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Length of the break opportunity at s (n bytes left), or 0: U+200B and
+ * U+2028 always; a blank before a letter or digit, and '-' or '/' before
+ * a letter.  Only where UAX #14 surely allows a break: "1-1-1-..." or
+ * " / / /..." are runs pango cannot break (no break before a number
+ * after '-', none before '/'), and they are as slow as a long word. */
 static size_t
 S_break_at(const unsigned char *s, size_t n)
 {
-	if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '-' || *s == '/')
-		return 1;
 	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0x8b || s[2] == 0xa8))
 		return 3;
+	if (n < 2)
+		return 0;
+	if ((*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') &&
+	    (S_letter(s[1]) || (s[1] >= '0' && s[1] <= '9')))
+		return 1;
+	if ((*s == '-' || *s == '/') && S_letter(s[1]))
+		return 1;
 	return 0;
 }
 

@@ -189,7 +189,7 @@ S_load_lessons(struct site *s)
 	for (i = 0; i < s->npages; i++)
 		if (site_render_lesson(s, &s->pages[i], NULL, 0) != 0)
 			rc = -1;
-		else if (lesson_site_bound(s->pages[i].l, strlen(s->pages[i].md), total) != 0)
+		else if (lesson_site_bound(s->pages[i].l, total) != 0)
 			return -1;
 	if (s->have_answers && site_render_lesson(s, &s->answers, s->pages, s->npages) != 0)
 		rc = -1;
