@@ -520,6 +520,10 @@
     ['prompt', 'Prompt (tokens)', 'text'], ['weights', 'Weights', 'prec'],
     ['kv', 'KV cache', 'prec'], ['compute', 'Compute', 'prec'], ['mbu', 'MBU (0-1]', 'text'],
     ['mfu', 'MFU (0-1]', 'text'], ['link-latency', 'Link latency (s)', 'text'],
+    ['scale-out-latency', 'Scale-out latency (s)', 'text'],
+    ['prefill-tokens', 'Prefill tokens per pass', 'text'],
+    ['draft', 'Draft model', 'drafts'], ['draft-tokens', 'Draft tokens', 'text'],
+    ['acceptance', 'Acceptance [0-1]', 'text'],
     ['price-ratio', 'Price ratio (output/input)', 'text'], ['format', 'Format', 'format']
   ];
 
@@ -535,8 +539,9 @@
           spellcheck: 'false', placeholder: 'default' });
       } else {
         input = el('select', { id: id });
-        var list = f[2] === 'models' ? D.models : f[2] === 'hw' ? D.hw : null;
+        var list = f[2] === 'models' || f[2] === 'drafts' ? D.models : f[2] === 'hw' ? D.hw : null;
         if (f[2] === 'prec' || f[2] === 'format') options(input, [{ id: '', name: 'default' }]);
+        if (f[2] === 'drafts') options(input, [{ id: '', name: 'none' }]);
         if (f[2] === 'format') list = ['text', 'json', 'csv'];
         options(input, list || core.precisions);
       }

@@ -313,6 +313,9 @@ const calcCases = [
     prompt: '4096', kv: 'fp8', mbu: '0.8', mfu: '0.5', 'link-latency': '0.00001', 'price-ratio': '4' },
   { model: 'llama-3.1-70b', hardware: 'a100-80gb-sxm', compute: 'fp8' },
   { model: 'llama-3.1-70b', hardware: 'h100-sxm', batch: '0' },
+  { model: 'llama-3.1-70b', hardware: 'h100-sxm', chips: '16', weights: 'fp8',
+    'scale-out-latency': '0.00001', 'prefill-tokens': '4096', draft: 'llama-3.1-8b',
+    'draft-tokens': '4', acceptance: '0.7' },
 ];
 const calcRnd = mulberry32(42);
 const first = candidates[0];
