@@ -50,7 +50,7 @@ struct num {
 	int answer;			/* printed only inside worked-answer blocks */
 };
 
-/* ---- editions (editions.c) ---- */
+/* ---- editions (editions.c: states and comparing them; history.c: the history) ---- */
 struct ed_field {			/* one scalar of a data file */
 	char *file, *entry, *field, *value;	/* "hardware.yaml" "h100-sxm" "tflops.bf16" "989" */
 };
@@ -198,7 +198,7 @@ void site_num_add(struct site *s, const char *id, const char *label,
 void site_num_push(struct site *s, const char *id, const char *label,
     const char *value, const char *pages, const char *owner, int answer);
 /*
- * Editions (editions.c).  site_editions_prepare() runs once every lesson
+ * Editions (history.c).  site_editions_prepare() runs once every lesson
  * is rendered, before any page or PDF that shows the edition: it builds
  * this build's state (rendering the reference pages into a scratch stage
  * for their numbers; s->nums is left empty), reads the history and
@@ -211,14 +211,36 @@ void site_num_push(struct site *s, const char *id, const char *label,
  * site is published (only with opts.record_edition and a new edition).
  */
 int site_editions_prepare(struct site *s);
-/* Puts the lessons' numbers before the reference pages' in s->nums. */
-void site_nums_merge(struct site *s);
 void site_edition_ctx(struct site *s, struct tval *ctx, const char *current);
 int site_write_changes(struct site *s, const struct site_genpage *g);
 int site_write_feed(struct site *s);
 int site_editions_record(struct site *s);
 void site_editions_free(struct site *s);
 void site_history_free(struct site_history *h);
+/*
+ * States and changes (editions.c), shared with history.c, which builds
+ * them from the history file and this build: adding a field or a number
+ * to a state (the number's sentence NULL), the field order of a state's
+ * f, this build's state (NULL after a diagnostic) and sorting a state's
+ * numbers by id (remembering the printing order in order); adding an
+ * edit, a move or a flip to a list of changes; s, or "(none)" when empty.
+ */
+void site_state_field_add(struct site_state *st, const char *file, const char *entry,
+    const char *field, const char *value);
+struct ed_num *site_state_num_add(struct site_state *st, const char *id, const char *label,
+    const char *value, const char *pages);
+int site_state_cmp_field(const void *a, const void *b);
+struct site_state *site_state_build(struct site *s);
+void site_state_sort(struct site_state *st);
+void site_changes_edit_push(struct site_changes *c, const char *file, const char *entry,
+    const char *field, const char *old, const char *new_, const char *source);
+void site_changes_move_push(struct site_changes *c, const char *id, const char *label,
+    const char *old, const char *new_, const char *pages, const char *lesson,
+    const char *sentence);
+void site_changes_flip_push(struct site_changes *c, const char *page, const char *text);
+const char *site_or_none(const char *s);
+/* Puts the lessons' numbers before the reference pages' in s->nums (editions.c). */
+void site_nums_merge(struct site *s);
 void site_nums_free(struct site *s);
 /* pages.c: the template NAME of the templates folder, compiled once
  * (NULL after a diagnostic). */
