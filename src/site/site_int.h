@@ -259,4 +259,44 @@ int site_html_figure(void *arg, const struct srcpos *pos, const char *name,
 /* Draws one chart job's SVG, PNG and CSV into its buffers (any thread). */
 void site_chart_task(const struct site *s, struct chartjob *j);
 
+/*
+ * Publishing (publish.c: the staging folder, the lock, the swap;
+ * manifest.c: the manifest and removing what is ours), shared between the
+ * two.  The manifest's name and first line.  From manifest.c: its list of
+ * files, sorted by path with site_mf_cmp (add, find by path, 1 when some
+ * listed file lies inside folder rel, free); site_mf_load() reads DIR's
+ * manifest into l (1 when DIR has none, 0, or -1 after a diagnostic
+ * unless quiet); site_mf_remove_tree() removes an old tree, live being
+ * the site now published; site_pub_slurp() reads a small regular file
+ * without following a link (0, 1 when absent, -1 with errno set).  From
+ * publish.c: site_pub_err(), a diagnostic at path with strerror(errno);
+ * site_pub_names(), the sorted names in a folder (NULL when unreadable);
+ * site_pub_valid_rel(), 1 when rel is a path a stage may hold.
+ */
+#define SITE_MANIFEST	".inferbook-site"
+#define SITE_MANIFEST_MAGIC	"# inferbook site manifest 1"
+
+/* One published file: its path in the site and the SHA-256 of its bytes. */
+struct mf_entry {
+	char *rel;
+	char hex[65];
+};
+
+struct mf_list {
+	struct mf_entry *v;
+	size_t n, cap;
+};
+void site_mf_add(struct mf_list *l, const char *rel, const char *hex);
+void site_mf_free(struct mf_list *l);
+int site_mf_cmp(const void *a, const void *b);
+const struct mf_entry *site_mf_find(const struct mf_list *l, const char *rel);
+int site_mf_has_dir(const struct mf_list *l, const char *rel);
+int site_mf_load(const char *dir, struct mf_list *l, int quiet);
+void site_mf_remove_tree(const char *tree, const char *out, const char *live);
+int site_pub_slurp(const char *path, struct buf *b);
+void site_pub_err(const char *path, const char *what);
+char **site_pub_names(const char *path, size_t *n);
+void site_pub_names_free(char **v, size_t n);
+int site_pub_valid_rel(const char *rel);
+
 #endif
