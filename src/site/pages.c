@@ -44,7 +44,7 @@ const struct site_genpage site_genpages[] = {
 	{ "chips", "chips.html", "Chips", site_write_chips },
 	{ "models", "models.html", "Models", site_write_models },
 	{ "derivations", "derivations.html", "How numbers are computed", site_write_derivations },
-	/* Last: it lists what the pages above printed (editions.c). */
+	/* Last: it lists what the pages above printed (history.c). */
 	{ "changes", "changes.html", "What changed", site_write_changes },
 };
 const size_t site_ngenpages = sizeof(site_genpages) / sizeof(site_genpages[0]);

@@ -14,7 +14,8 @@
  * is empty, and a file it does not list is the user's (carried into the
  * new tree as a hard link, or refused).  An old tree is removed file by
  * file, only what its manifest lists or what now lives on in the new
- * tree: whatever else is there is kept.
+ * tree: whatever else is there is kept.  Reading the manifest, the hash
+ * and that removal are manifest.c; this file writes the manifest.
  *
  * Why a lock and pids in names: two builds on one out/ must not delete
  * each other's stage.  OUT.lock is flock()ed from before the first read
@@ -41,26 +42,14 @@
 
 #include "diag.h"
 #include "site.h"
+#include "site_int.h"
 #include "util.h"
 
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE (1 << 1)
 #endif
 
-#define S_MANIFEST	".inferbook-site"
-#define S_MAGIC		"# inferbook site manifest 1"
 #define S_LOCK_TAG	"inferbook lock "
-
-/* One published file: its path in the site and the SHA-256 of its bytes. */
-struct s_entry {
-	char *rel;
-	char hex[65];
-};
-
-struct s_list {
-	struct s_entry *v;
-	size_t n, cap;
-};
 
 struct site_stage {
 	char *out;			/* out_dir without trailing slashes */
@@ -69,131 +58,16 @@ struct site_stage {
 	int lockfd;			/* flock()ed; -1 for none */
 	int lock_ours;			/* we may remove the lock file */
 	int refuse;			/* --user-files refuse */
-	struct s_list prev;		/* out/'s manifest at open (sorted) */
-	struct s_list files;		/* what this build staged */
+	struct mf_list prev;		/* out/'s manifest at open (sorted) */
+	struct mf_list files;		/* what this build staged */
 	size_t changed, kept;
 };
 
 /* ------------------------------------------------------------------ */
-/* SHA-256 (FIPS 180-4): the manifest's content hash.                   */
-
-struct s_sha {
-	uint32_t h[8];
-	uint64_t len;
-	unsigned char blk[64];
-	size_t fill;
-};
-
-static const uint32_t S_K[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-	0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-	0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-	0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-	0xc67178f2
-};
-
-#define S_ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
-
-static void
-S_sha_block(struct s_sha *c, const unsigned char *p)
-{
-	uint32_t w[64], a, b, d, e, f, g, h, cc, t1, t2;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (i = 16; i < 64; i++)
-		w[i] = w[i - 16] + (S_ROR(w[i - 15], 7) ^ S_ROR(w[i - 15], 18) ^ (w[i - 15] >> 3)) +
-		    w[i - 7] + (S_ROR(w[i - 2], 17) ^ S_ROR(w[i - 2], 19) ^ (w[i - 2] >> 10));
-	a = c->h[0]; b = c->h[1]; cc = c->h[2]; d = c->h[3];
-	e = c->h[4]; f = c->h[5]; g = c->h[6]; h = c->h[7];
-	for (i = 0; i < 64; i++) {
-		t1 = h + (S_ROR(e, 6) ^ S_ROR(e, 11) ^ S_ROR(e, 25)) + ((e & f) ^ (~e & g)) +
-		    S_K[i] + w[i];
-		t2 = (S_ROR(a, 2) ^ S_ROR(a, 13) ^ S_ROR(a, 22)) + ((a & b) ^ (a & cc) ^ (b & cc));
-		h = g; g = f; f = e; e = d + t1;
-		d = cc; cc = b; b = a; a = t1 + t2;
-	}
-	c->h[0] += a; c->h[1] += b; c->h[2] += cc; c->h[3] += d;
-	c->h[4] += e; c->h[5] += f; c->h[6] += g; c->h[7] += h;
-}
-
-static void
-S_sha_init(struct s_sha *c)
-{
-	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-	    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-
-	memcpy(c->h, iv, sizeof(iv));
-	c->len = 0;
-	c->fill = 0;
-}
-
-static void
-S_sha_add(struct s_sha *c, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	c->len += len;
-	while (len > 0) {
-		size_t k = 64 - c->fill < len ? 64 - c->fill : len;
-
-		memcpy(c->blk + c->fill, p, k);
-		c->fill += k;
-		p += k;
-		len -= k;
-		if (c->fill == 64) {
-			S_sha_block(c, c->blk);
-			c->fill = 0;
-		}
-	}
-}
-
-static void
-S_sha_hex(struct s_sha *c, char hex[65])
-{
-	static const char digits[] = "0123456789abcdef";
-	uint64_t bits = c->len * 8;
-	unsigned char pad = 0x80, lenb[8];
-	int i;
-
-	S_sha_add(c, &pad, 1);
-	pad = 0;
-	while (c->fill != 56)
-		S_sha_add(c, &pad, 1);
-	for (i = 0; i < 8; i++)
-		lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
-	S_sha_add(c, lenb, 8);
-	for (i = 0; i < 32; i++) {
-		unsigned v = (c->h[i / 4] >> (24 - 8 * (i % 4))) & 0xff;
-
-		hex[2 * i] = digits[v >> 4];
-		hex[2 * i + 1] = digits[v & 15];
-	}
-	hex[64] = '\0';
-}
-
-void
-site_sha256_hex(const void *data, size_t len, char hex[65])
-{
-	struct s_sha c;
-
-	S_sha_init(&c);
-	S_sha_add(&c, data, len);
-	S_sha_hex(&c, hex);
-}
-
-/* ------------------------------------------------------------------ */
 /* Small helpers                                                        */
 
-static void
-S_err(const char *path, const char *what)
+void
+site_pub_err(const char *path, const char *what)
 {
 	struct srcpos pos = { path, 0, 0 };
 
@@ -248,8 +122,8 @@ S_cmpstr(const void *a, const void *b)
 
 /* The names in folder path, sorted (so that walks and their messages are
  * deterministic); NULL when it cannot be read.  *n gets the count. */
-static char **
-S_names(const char *path, size_t *n)
+char **
+site_pub_names(const char *path, size_t *n)
 {
 	DIR *d = opendir(path);
 	struct dirent *e;
@@ -276,8 +150,8 @@ S_names(const char *path, size_t *n)
 	return v;
 }
 
-static void
-S_names_free(char **v, size_t n)
+void
+site_pub_names_free(char **v, size_t n)
 {
 	size_t i;
 
@@ -340,8 +214,8 @@ S_stage_pid(const char *name, const char *base, const char *kind)
 	return q[7] == '\0' ? pid : -1;
 }
 
-static int
-S_valid_rel(const char *rel)
+int
+site_pub_valid_rel(const char *rel)
 {
 	const char *s = rel, *part = rel;
 
@@ -361,319 +235,6 @@ S_valid_rel(const char *rel)
 		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' || *s == '-'))
 			return 0;
 	}
-}
-
-/* ------------------------------------------------------------------ */
-/* The manifest                                                         */
-
-static void
-S_list_add(struct s_list *l, const char *rel, const char *hex)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 64;
-		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
-	}
-	l->v[l->n].rel = xstrdup(rel);
-	memcpy(l->v[l->n].hex, hex, 65);
-	l->n++;
-}
-
-static void
-S_list_free(struct s_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i].rel);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-static int
-S_entcmp(const void *a, const void *b)
-{
-	return strcmp(((const struct s_entry *)a)->rel, ((const struct s_entry *)b)->rel);
-}
-
-static const struct s_entry *
-S_list_find(const struct s_list *l, const char *rel)
-{
-	struct s_entry key;
-
-	if (l->n == 0)
-		return NULL;
-	key.rel = (char *)(uintptr_t)rel;
-	return bsearch(&key, l->v, l->n, sizeof(*l->v), S_entcmp);
-}
-
-/* 1 when some listed file lies inside folder rel (a folder the tool made). */
-static int
-S_list_has_dir(const struct s_list *l, const char *rel)
-{
-	size_t i, n = strlen(rel);
-
-	for (i = 0; i < l->n; i++)
-		if (strncmp(l->v[i].rel, rel, n) == 0 && l->v[i].rel[n] == '/')
-			return 1;
-	return 0;
-}
-
-/* Reads a small regular file without following a link: 0, 1 when it does
- * not exist, -1 with errno set. */
-static int
-S_slurp(const char *path, struct buf *b)
-{
-	char chunk[65536];
-	struct stat sb;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	ssize_t r;
-
-	if (fd < 0)
-		return errno == ENOENT ? 1 : -1;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > UTIL_MAX_FILE_BYTES) {
-		close(fd);
-		errno = EINVAL;
-		return -1;
-	}
-	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return -1;
-		}
-		buf_put(b, chunk, (size_t)r);
-	}
-	close(fd);
-	return 0;
-}
-
-/*
- * Loads DIR/.inferbook-site into l (sorted): 1 when DIR has none, 0, or -1
- * after a diagnostic at the bad line (none when quiet).  Format: the magic
- * line, comment lines starting with '#', then "SHA256  PATH" per file
- * (sha256sum's own format, so `sha256sum -c` can check a published site).
- */
-static int
-S_manifest_load(const char *dir, struct s_list *l, int quiet)
-{
-	char *path = xasprintf("%s/%s", dir, S_MANIFEST);
-	struct buf b;
-	char *s, *nl;
-	unsigned line = 0;
-	int rc;
-
-	buf_init(&b);
-	if ((rc = S_slurp(path, &b)) != 0) {
-		if (rc < 0) {
-			if (!quiet)
-				S_err(path, "cannot read the site's manifest");
-			rc = -1;
-		}
-		goto out;
-	}
-	buf_putc(&b, '\0');
-	for (s = b.data; s < b.data + b.len - 1; s = nl + 1) {
-		struct srcpos pos = { path, ++line, 1 };
-		size_t i;
-
-		if ((nl = strchr(s, '\n')) == NULL) {
-			if (!quiet)
-				diag_error(&pos, "the manifest's last line has no newline "
-				    "(cut short?)");
-			rc = -1;
-			goto out;
-		}
-		*nl = '\0';
-		if (line == 1) {
-			if (strcmp(s, S_MAGIC) != 0) {
-				if (!quiet)
-					diag_error(&pos, "not an inferbook site manifest "
-					    "(want '%s')", S_MAGIC);
-				rc = -1;
-				goto out;
-			}
-			continue;
-		}
-		if (*s == '#')
-			continue;
-		for (i = 0; i < 64; i++)
-			if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-				break;
-		if (i < 64 || s[64] != ' ' || s[65] != ' ' || !S_valid_rel(s + 66) ||
-		    strcmp(s + 66, S_MANIFEST) == 0) {
-			pos.col = (unsigned)i + 1;
-			if (!quiet)
-				diag_error(&pos, "not a manifest line (want 'SHA256  PATH')");
-			rc = -1;
-			goto out;
-		}
-		s[64] = '\0';
-		S_list_add(l, s + 66, s);
-	}
-	if (line == 0) {
-		struct srcpos pos = { path, 1, 1 };
-
-		if (!quiet)
-			diag_error(&pos, "an empty manifest (want '%s' first)", S_MAGIC);
-		rc = -1;
-		goto out;
-	}
-	if (l->n > 0)
-		qsort(l->v, l->n, sizeof(*l->v), S_entcmp);
-	rc = 0;
-out:
-	if (rc != 0)
-		S_list_free(l);
-	buf_free(&b);
-	free(path);
-	return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* Removing only what is ours                                           */
-
-/* 1 when a and b are regular files with the same bytes. */
-static int
-S_same_file(const char *a, const char *b)
-{
-	struct buf x, y;
-	int same;
-
-	buf_init(&x);
-	buf_init(&y);
-	same = S_slurp(a, &x) == 0 && S_slurp(b, &y) == 0 && x.len == y.len &&
-	    (x.len == 0 || memcmp(x.data, y.data, x.len) == 0);
-	buf_free(&x);
-	buf_free(&y);
-	return same;
-}
-
-/* 1 when the file at path still holds the bytes whose SHA-256 is hex. */
-static int
-S_file_is(const char *path, const char *hex)
-{
-	char chunk[65536], got[65];
-	struct s_sha c;
-	ssize_t r;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	S_sha_init(&c);
-	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return 0;
-		}
-		S_sha_add(&c, chunk, (size_t)r);
-	}
-	close(fd);
-	S_sha_hex(&c, got);
-	return strcmp(got, hex) == 0;
-}
-
-/*
- * Removes from tree what is the tool's or survives elsewhere: entries that
- * are the same inode as (or, for regular files, byte-equal to) the entry
- * at the same place under live (the published site, NULL for none), files
- * its manifest lists that still hold the listed bytes, and folders left
- * empty.  A listed file someone changed since it was published is kept.
- * Returns how many entries had to stay.
- */
-static size_t
-S_remove_owned(const char *tree, const char *rel, const struct s_list *man, const char *live)
-{
-	char *dir = rel != NULL ? xasprintf("%s/%s", tree, rel) : xstrdup(tree);
-	char **names;
-	size_t n, i, left = 0;
-
-	if ((names = S_names(dir, &n)) == NULL) {
-		free(dir);
-		return 1;
-	}
-	for (i = 0; i < n; i++) {
-		char *crel = rel != NULL ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
-		char *p = xasprintf("%s/%s", tree, crel);
-		char *q = live != NULL ? xasprintf("%s/%s", live, crel) : NULL;
-		struct stat sb, lb;
-		int ok = 0;
-
-		if (lstat(p, &sb) != 0) {
-			ok = errno == ENOENT;
-			sb.st_mode = 0;
-		} else if (S_ISDIR(sb.st_mode)) {
-			/* A read-only folder of the user's: this copy of it is
-			 * going, its files live on in the new one. */
-			if (access(p, W_OK | X_OK) != 0)
-				chmod(p, (sb.st_mode & 07777) | S_IRWXU);
-			left += S_remove_owned(tree, crel, man, live);
-			ok = rmdir(p) == 0;
-		} else {
-			const struct s_entry *e = S_ISREG(sb.st_mode) ? S_list_find(man, crel) : NULL;
-			int live_too = q != NULL && lstat(q, &lb) == 0;
-
-			if (rel == NULL && strcmp(crel, S_MANIFEST) == 0)
-				ok = -1;	/* last: S_remove_tree */
-			else if (live_too && lb.st_dev == sb.st_dev && lb.st_ino == sb.st_ino)
-				ok = 1;		/* lives on (kept, or carried) */
-			else if (e != NULL)
-				ok = S_file_is(p, e->hex);
-			else if (live_too && S_ISREG(sb.st_mode) && S_ISREG(lb.st_mode) &&
-			    S_same_file(p, q))
-				ok = 1;		/* carried as a copy */
-			if (ok == 1)
-				ok = unlink(p) == 0;
-		}
-		if (ok == 0 && !S_ISDIR(sb.st_mode))
-			left++;
-		free(crel);
-		free(p);
-		free(q);
-	}
-	S_names_free(names, n);
-	free(dir);
-	return left;
-}
-
-/* Removes an old tree (its own manifest says what is the tool's), live
- * being the site now published.  What cannot go is kept under a name no
- * build ever cleans, and said. */
-static void
-S_remove_tree(const char *tree, const char *out, const char *live)
-{
-	struct s_list man = { NULL, 0, 0 };
-
-	/* A tree without a readable manifest has nothing listed as ours:
-	 * only what lives on in the new site goes. */
-	S_manifest_load(tree, &man, 1);
-	S_remove_owned(tree, NULL, &man, live);
-	/* The manifest goes last: a build killed halfway through leaves a
-	 * tree that the next one still treats as an old site, not as a
-	 * stage whose every file is the tool's. */
-	{
-		char *m = xasprintf("%s/%s", tree, S_MANIFEST);
-
-		unlink(m);
-		free(m);
-	}
-	if (rmdir(tree) != 0 && errno != ENOENT) {
-		/* Moved to a name no build cleans: a stage's name would be
-		 * tried again by every build. */
-		char *kept = xasprintf("%s.kept-XXXXXX", out);
-		struct srcpos pos = { NULL, 0, 0 };
-		int made = mkdtemp(kept) != NULL, moved = made && rename(tree, kept) == 0;
-
-		if (made && !moved)
-			rmdir(kept);
-		diag_warning(&pos, "'%s' holds files of the previous site that were "
-		    "changed after they were published; they were kept there, not deleted",
-		    moved ? kept : tree);
-		free(kept);
-	}
-	S_list_free(&man);
 }
 
 /* ------------------------------------------------------------------ */
@@ -709,7 +270,7 @@ S_lock(struct site_stage *st, int fail)
 		int fd = open(st->lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 
 		if (fd < 0) {
-			S_err(st->lock, "cannot open the lock file");
+			site_pub_err(st->lock, "cannot open the lock file");
 			return -1;
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -717,7 +278,7 @@ S_lock(struct site_stage *st, int fail)
 			char who[48] = "another build";
 
 			if (errno != EWOULDBLOCK && errno != EINTR) {
-				S_err(st->lock, "cannot lock");
+				site_pub_err(st->lock, "cannot lock");
 				close(fd);
 				return -1;
 			}
@@ -740,7 +301,7 @@ S_lock(struct site_stage *st, int fail)
 			}
 			while (flock(fd, LOCK_EX) != 0)
 				if (errno != EINTR) {
-					S_err(st->lock, "cannot lock");
+					site_pub_err(st->lock, "cannot lock");
 					close(fd);
 					return -1;
 				}
@@ -858,7 +419,7 @@ S_recover(const struct site_stage *st)
 	size_t n, i;
 	struct stat sb;
 
-	if ((names = S_names(parent, &n)) == NULL) {
+	if ((names = site_pub_names(parent, &n)) == NULL) {
 		free(parent);
 		return;
 	}
@@ -879,7 +440,7 @@ S_recover(const struct site_stage *st)
 				if (strncmp(names[j], pfx, strlen(pfx)) != 0 ||
 				    S_stage_pid(names[j], base, "tmp") != pid)
 					continue;
-				man = xasprintf("%s/%s/%s", parent, names[j], S_MANIFEST);
+				man = xasprintf("%s/%s/%s", parent, names[j], SITE_MANIFEST);
 				if (access(man, F_OK) == 0)
 					stage = xasprintf("%s/%s", parent, names[j]);
 				free(man);
@@ -903,7 +464,7 @@ S_recover(const struct site_stage *st)
 			continue;
 		p = xasprintf("%s/%s", parent, names[i]);
 		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			char *man = xasprintf("%s/%s", p, S_MANIFEST);
+			char *man = xasprintf("%s/%s", p, SITE_MANIFEST);
 
 			/* A stage without its manifest was never published and
 			 * holds only what the build wrote or linked: all of it
@@ -912,12 +473,12 @@ S_recover(const struct site_stage *st)
 			if (!is_old && access(man, F_OK) != 0)
 				site_rmtree(p);
 			else
-				S_remove_tree(p, st->out, st->out);
+				site_mf_remove_tree(p, st->out, st->out);
 			free(man);
 		}
 		free(p);
 	}
-	S_names_free(names, n);
+	site_pub_names_free(names, n);
 	free(parent);
 }
 
@@ -930,25 +491,25 @@ S_first_foreign(const struct site_stage *st, const char *rel)
 	char **names, *found = NULL;
 	size_t n, i;
 
-	names = S_names(dir, &n);
+	names = site_pub_names(dir, &n);
 	for (i = 0; names != NULL && i < n && found == NULL; i++) {
 		char *crel = rel != NULL ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
 		char *p = xasprintf("%s/%s", st->out, crel);
 		struct stat sb;
 
-		if (rel == NULL && strcmp(names[i], S_MANIFEST) == 0)
+		if (rel == NULL && strcmp(names[i], SITE_MANIFEST) == 0)
 			;
 		else if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode) &&
-		    S_list_has_dir(&st->prev, crel))
+		    site_mf_has_dir(&st->prev, crel))
 			found = S_first_foreign(st, crel);
 		else if (!(lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    S_list_find(&st->prev, crel) != NULL))
+		    site_mf_find(&st->prev, crel) != NULL))
 			found = xasprintf("%s/%s", st->out, crel);
 		free(crel);
 		free(p);
 	}
 	if (names != NULL)
-		S_names_free(names, n);
+		site_pub_names_free(names, n);
 	free(dir);
 	return found;
 }
@@ -964,7 +525,7 @@ S_legacy(const char *out)
 	int yes;
 
 	buf_init(&b);
-	yes = S_slurp(path, &b) == 0 && b.len >= sizeof(head) - 1 &&
+	yes = site_pub_slurp(path, &b) == 0 && b.len >= sizeof(head) - 1 &&
 	    memcmp(b.data, head, sizeof(head) - 1) == 0;
 	buf_free(&b);
 	free(path);
@@ -985,7 +546,7 @@ S_check_out(struct site_stage *st)
 	if (lstat(st->out, &sb) != 0) {
 		if (errno == ENOENT)
 			return 0;
-		S_err(st->out, "cannot publish");
+		site_pub_err(st->out, "cannot publish");
 		return -1;
 	}
 	if (!S_ISDIR(sb.st_mode)) {
@@ -994,26 +555,26 @@ S_check_out(struct site_stage *st)
 		    "something else");
 		return -1;
 	}
-	if ((rc = S_manifest_load(st->out, &st->prev, 0)) < 0)
+	if ((rc = site_mf_load(st->out, &st->prev, 0)) < 0)
 		return -1;
 	if (rc == 0)
 		return 0;
-	if ((names = S_names(st->out, &n)) == NULL) {
-		S_err(st->out, "cannot read");
+	if ((names = site_pub_names(st->out, &n)) == NULL) {
+		site_pub_err(st->out, "cannot read");
 		return -1;
 	}
-	S_names_free(names, n);
+	site_pub_names_free(names, n);
 	if (n == 0)
 		return 0;
 	if (S_legacy(st->out)) {
 		S_refuse("refusing to replace '%s': it has no %s, so inferbook cannot tell its "
 		    "files from yours (a site built before manifests existed: move what is yours "
-		    "out of it, then remove it once)", st->out, S_MANIFEST);
+		    "out of it, then remove it once)", st->out, SITE_MANIFEST);
 		return -1;
 	}
 	S_refuse("refusing to replace '%s': it is not empty and has no %s, so inferbook did "
 	    "not publish it (pick another --out, or move your files out of it)", st->out,
-	    S_MANIFEST);
+	    SITE_MANIFEST);
 	return -1;
 }
 
@@ -1021,8 +582,8 @@ static void
 S_free(struct site_stage *st)
 {
 	S_unlock(st);
-	S_list_free(&st->prev);
-	S_list_free(&st->files);
+	site_mf_free(&st->prev);
+	site_mf_free(&st->files);
 	free(st->path);
 	free(st->lock);
 	free(st->out);
@@ -1063,7 +624,7 @@ site_stage_open_opts(const char *out_dir, const struct site_opts *o)
 		goto fail;
 	}
 	if ((real = S_real_out(st->out)) == NULL) {
-		S_err(st->out, "cannot publish: the folder that would hold it");
+		site_pub_err(st->out, "cannot publish: the folder that would hold it");
 		goto fail;
 	}
 	if (S_check_inputs(st, real, o) != 0) {
@@ -1082,7 +643,7 @@ site_stage_open_opts(const char *out_dir, const struct site_opts *o)
 
 		if (f != NULL) {
 			S_refuse("refusing to replace '%s': '%s' is yours, not in its "
-			    S_MANIFEST " (--user-files carry keeps such files in the new site)",
+			    SITE_MANIFEST " (--user-files carry keeps such files in the new site)",
 			    st->out, f);
 			free(f);
 			goto fail;
@@ -1090,7 +651,7 @@ site_stage_open_opts(const char *out_dir, const struct site_opts *o)
 	}
 	st->path = xasprintf("%s.tmp-%ld-XXXXXX", st->out, (long)getpid());
 	if (mkdtemp(st->path) == NULL) {
-		S_err(st->path, "cannot create the staging folder");
+		site_pub_err(st->path, "cannot create the staging folder");
 		goto fail;
 	}
 	chmod(st->path, 0755);
@@ -1179,7 +740,7 @@ S_mkdirs(const char *root, const char *rel)
 	for (p = dst + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
 		if (mkdir(dst, 0755) != 0 && errno != EEXIST) {
-			S_err(dst, "cannot create folder");
+			site_pub_err(dst, "cannot create folder");
 			rc = -1;
 			break;
 		}
@@ -1209,7 +770,7 @@ S_put(struct site_stage *st, const char *rel, const void *data, size_t len, int 
 			goto out;
 		}
 		if (errno == EEXIST) {
-			S_err(dst, "written twice");
+			site_pub_err(dst, "written twice");
 			goto out;
 		}
 		/* No hard links here (another file system, a restrictive
@@ -1221,11 +782,11 @@ S_put(struct site_stage *st, const char *rel, const void *data, size_t len, int 
 			st->kept += count;
 			rc = 0;
 		} else
-			S_err(dst, errno == EEXIST ? "written twice" : "cannot write");
+			site_pub_err(dst, errno == EEXIST ? "written twice" : "cannot write");
 		goto out;
 	}
 	if (S_write_all(dst, data, len) != 0) {
-		S_err(dst, errno == EEXIST ? "written twice" : "cannot write");
+		site_pub_err(dst, errno == EEXIST ? "written twice" : "cannot write");
 		goto out;
 	}
 	st->changed += count;
@@ -1241,7 +802,7 @@ site_stage_write(struct site_stage *st, const char *rel, const void *data, size_
 {
 	char hex[65];
 
-	if (!S_valid_rel(rel) || strcmp(rel, S_MANIFEST) == 0) {
+	if (!site_pub_valid_rel(rel) || strcmp(rel, SITE_MANIFEST) == 0) {
 		struct srcpos pos = { NULL, 0, 0 };
 
 		diag_error(&pos, "refusing to write '%s': not a plain relative path", rel);
@@ -1250,14 +811,14 @@ site_stage_write(struct site_stage *st, const char *rel, const void *data, size_
 	if (S_put(st, rel, data, len, 1) != 0)
 		return -1;
 	site_sha256_hex(data, len, hex);
-	S_list_add(&st->files, rel, hex);
+	site_mf_add(&st->files, rel, hex);
 	return 0;
 }
 
 int
 site_stage_prev_hash(const struct site_stage *st, const char *rel, char hex[65])
 {
-	const struct s_entry *e = S_list_find(&st->prev, rel);
+	const struct mf_entry *e = site_mf_find(&st->prev, rel);
 
 	if (e == NULL)
 		return -1;
@@ -1289,8 +850,8 @@ S_carry(struct site_stage *st, const char *rel, int all)
 	size_t n, i;
 	int rc = 0;
 
-	if ((names = S_names(dir, &n)) == NULL) {
-		S_err(dir, "cannot read");
+	if ((names = site_pub_names(dir, &n)) == NULL) {
+		site_pub_err(dir, "cannot read");
 		free(dir);
 		return -1;
 	}
@@ -1300,22 +861,22 @@ S_carry(struct site_stage *st, const char *rel, int all)
 		char *dst = xasprintf("%s/%s", st->path, crel);
 		struct stat sb;
 
-		if (rel == NULL && strcmp(names[i], S_MANIFEST) == 0)
+		if (rel == NULL && strcmp(names[i], SITE_MANIFEST) == 0)
 			;
 		else if (lstat(src, &sb) != 0)
-			rc = errno == ENOENT ? 0 : (S_err(src, "cannot read"), -1);
+			rc = errno == ENOENT ? 0 : (site_pub_err(src, "cannot read"), -1);
 		else if (S_ISDIR(sb.st_mode)) {
 			/* A folder no published file is in is the user's: made
 			 * in the stage (or merged with the new site's) and
 			 * filled; in one of the tool's, only what is not listed
 			 * is carried, and folders are made as files need them. */
-			int mine = all || !S_list_has_dir(&st->prev, crel), made = 0;
+			int mine = all || !site_mf_has_dir(&st->prev, crel), made = 0;
 
 			if (!mine)
 				rc = S_carry(st, crel, 0);
 			else if (S_mkdirs(st->path, crel) != 0 ||
 			    (!(made = mkdir(dst, 0700) == 0) && errno != EEXIST)) {
-				S_err(dst, "cannot create folder");
+				site_pub_err(dst, "cannot create folder");
 				rc = -1;
 			} else if ((rc = S_carry(st, crel, 1)) == 0 && made) {
 				/* Its mode last: a read-only folder of the user's
@@ -1325,7 +886,7 @@ S_carry(struct site_stage *st, const char *rel, int all)
 				chmod(dst, sb.st_mode & 07777);
 				utimensat(AT_FDCWD, dst, ts, AT_SYMLINK_NOFOLLOW);
 			}
-		} else if (all || !S_ISREG(sb.st_mode) || S_list_find(&st->prev, crel) == NULL) {
+		} else if (all || !S_ISREG(sb.st_mode) || site_mf_find(&st->prev, crel) == NULL) {
 			if (S_mkdirs(st->path, crel) != 0)
 				rc = -1;
 			else if (linkat(AT_FDCWD, src, AT_FDCWD, dst, 0) == 0)
@@ -1334,15 +895,16 @@ S_carry(struct site_stage *st, const char *rel, int all)
 				struct srcpos pos = { src, 0, 0 };
 
 				diag_error(&pos, "a file of yours (not in %s/%s) is where the site "
-				    "now publishes one; move it away", st->out, S_MANIFEST);
+				    "now publishes one; move it away", st->out, SITE_MANIFEST);
 				rc = -1;
 			} else if (S_ISREG(sb.st_mode)) {
 				struct buf b;
 
 				buf_init(&b);
-				if (S_slurp(src, &b) != 0 || S_write_all(dst, b.data != NULL ?
-				    b.data : "", b.len) != 0) {
-					S_err(dst, "cannot carry a file of yours into the new site");
+				if (site_pub_slurp(src, &b) != 0 ||
+				    S_write_all(dst, b.data != NULL ? b.data : "", b.len) != 0) {
+					site_pub_err(dst,
+					    "cannot carry a file of yours into the new site");
 					rc = -1;
 				} else {
 					struct timespec ts[2] = { sb.st_atim, sb.st_mtim };
@@ -1352,7 +914,8 @@ S_carry(struct site_stage *st, const char *rel, int all)
 				}
 				buf_free(&b);
 			} else {
-				S_err(src, "cannot carry a file of yours into the new site");
+				site_pub_err(src,
+				    "cannot carry a file of yours into the new site");
 				rc = -1;
 			}
 		}
@@ -1360,7 +923,7 @@ S_carry(struct site_stage *st, const char *rel, int all)
 		free(src);
 		free(dst);
 	}
-	S_names_free(names, n);
+	site_pub_names_free(names, n);
 	free(dir);
 	return rc;
 }
@@ -1374,14 +937,14 @@ S_write_manifest(struct site_stage *st)
 	int rc;
 
 	if (st->files.n > 0)
-		qsort(st->files.v, st->files.n, sizeof(*st->files.v), S_entcmp);
+		qsort(st->files.v, st->files.n, sizeof(*st->files.v), site_mf_cmp);
 	buf_init(&b);
-	buf_puts(&b, S_MAGIC "\n"
+	buf_puts(&b, SITE_MANIFEST_MAGIC "\n"
 	    "# Every file inferbook published here, as SHA-256 and path (sha256sum -c\n"
 	    "# checks them).  Files not listed are yours: the next build keeps them.\n");
 	for (i = 0; i < st->files.n; i++)
 		buf_printf(&b, "%s  %s\n", st->files.v[i].hex, st->files.v[i].rel);
-	rc = S_put(st, S_MANIFEST, b.data, b.len, 0);
+	rc = S_put(st, SITE_MANIFEST, b.data, b.len, 0);
 	buf_free(&b);
 	return rc;
 }
@@ -1397,14 +960,14 @@ S_swap(struct site_stage *st, char **old)
 	*old = NULL;
 	if (lstat(st->out, &sb) != 0) {
 		if (errno != ENOENT || rename(st->path, st->out) != 0) {
-			S_err(st->out, "cannot publish");
+			site_pub_err(st->out, "cannot publish");
 			return -1;
 		}
 		return 0;
 	}
 	if (!S_ISDIR(sb.st_mode)) {
 		errno = ENOTDIR;
-		S_err(st->out, "cannot publish");
+		site_pub_err(st->out, "cannot publish");
 		return -1;
 	}
 	if (renameat2(AT_FDCWD, st->path, AT_FDCWD, st->out, RENAME_EXCHANGE) == 0) {
@@ -1428,13 +991,13 @@ S_swap(struct site_stage *st, char **old)
 	 * the swap (S_recover). */
 	*old = xasprintf("%s.old-%ld-XXXXXX", st->out, (long)getpid());
 	if (mkdtemp(*old) == NULL || rmdir(*old) != 0 || rename(st->out, *old) != 0) {
-		S_err(st->out, "cannot publish");
+		site_pub_err(st->out, "cannot publish");
 		free(*old);
 		*old = NULL;
 		return -1;
 	}
 	if (rename(st->path, st->out) != 0) {
-		S_err(st->out, "cannot publish");
+		site_pub_err(st->out, "cannot publish");
 		rename(*old, st->out);
 		free(*old);
 		*old = NULL;
@@ -1466,7 +1029,7 @@ site_stage_commit(struct site_stage *st)
 		goto out;
 	}
 	if (old != NULL)
-		S_remove_tree(old, st->out, st->out);
+		site_mf_remove_tree(old, st->out, st->out);
 	rc = 0;
 out:
 	free(old);

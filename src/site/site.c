@@ -265,7 +265,7 @@ site_build(const struct site_opts *o)
 		goto out;
 	if ((s.stage = site_stage_open_opts(o->out_dir, o)) == NULL)
 		goto out;
-	/* The edition every page and PDF names (editions.c). */
+	/* The edition every page and PDF names (history.c). */
 	if (site_editions_prepare(&s) != 0)
 		goto out;
 	if (o->pdf && site_pdfs_prepare(&s, &pdfs) != 0)

@@ -50,7 +50,7 @@ struct num {
 	int answer;			/* printed only inside worked-answer blocks */
 };
 
-/* ---- editions (editions.c) ---- */
+/* ---- editions (editions.c: states and comparing them; history.c: the history) ---- */
 struct ed_field {			/* one scalar of a data file */
 	char *file, *entry, *field, *value;	/* "hardware.yaml" "h100-sxm" "tflops.bf16" "989" */
 };
@@ -198,7 +198,7 @@ void site_num_add(struct site *s, const char *id, const char *label,
 void site_num_push(struct site *s, const char *id, const char *label,
     const char *value, const char *pages, const char *owner, int answer);
 /*
- * Editions (editions.c).  site_editions_prepare() runs once every lesson
+ * Editions (history.c).  site_editions_prepare() runs once every lesson
  * is rendered, before any page or PDF that shows the edition: it builds
  * this build's state (rendering the reference pages into a scratch stage
  * for their numbers; s->nums is left empty), reads the history and
@@ -211,14 +211,36 @@ void site_num_push(struct site *s, const char *id, const char *label,
  * site is published (only with opts.record_edition and a new edition).
  */
 int site_editions_prepare(struct site *s);
-/* Puts the lessons' numbers before the reference pages' in s->nums. */
-void site_nums_merge(struct site *s);
 void site_edition_ctx(struct site *s, struct tval *ctx, const char *current);
 int site_write_changes(struct site *s, const struct site_genpage *g);
 int site_write_feed(struct site *s);
 int site_editions_record(struct site *s);
 void site_editions_free(struct site *s);
 void site_history_free(struct site_history *h);
+/*
+ * States and changes (editions.c), shared with history.c, which builds
+ * them from the history file and this build: adding a field or a number
+ * to a state (the number's sentence NULL), the field order of a state's
+ * f, this build's state (NULL after a diagnostic) and sorting a state's
+ * numbers by id (remembering the printing order in order); adding an
+ * edit, a move or a flip to a list of changes; s, or "(none)" when empty.
+ */
+void site_state_field_add(struct site_state *st, const char *file, const char *entry,
+    const char *field, const char *value);
+struct ed_num *site_state_num_add(struct site_state *st, const char *id, const char *label,
+    const char *value, const char *pages);
+int site_state_cmp_field(const void *a, const void *b);
+struct site_state *site_state_build(struct site *s);
+void site_state_sort(struct site_state *st);
+void site_changes_edit_push(struct site_changes *c, const char *file, const char *entry,
+    const char *field, const char *old, const char *new_, const char *source);
+void site_changes_move_push(struct site_changes *c, const char *id, const char *label,
+    const char *old, const char *new_, const char *pages, const char *lesson,
+    const char *sentence);
+void site_changes_flip_push(struct site_changes *c, const char *page, const char *text);
+const char *site_or_none(const char *s);
+/* Puts the lessons' numbers before the reference pages' in s->nums (editions.c). */
+void site_nums_merge(struct site *s);
 void site_nums_free(struct site *s);
 /* pages.c: the template NAME of the templates folder, compiled once
  * (NULL after a diagnostic). */
@@ -236,5 +258,45 @@ int site_html_figure(void *arg, const struct srcpos *pos, const char *name,
     const char *alt, const char *caption, struct buf *out);
 /* Draws one chart job's SVG, PNG and CSV into its buffers (any thread). */
 void site_chart_task(const struct site *s, struct chartjob *j);
+
+/*
+ * Publishing (publish.c: the staging folder, the lock, the swap;
+ * manifest.c: the manifest and removing what is ours), shared between the
+ * two.  The manifest's name and first line.  From manifest.c: its list of
+ * files, sorted by path with site_mf_cmp (add, find by path, 1 when some
+ * listed file lies inside folder rel, free); site_mf_load() reads DIR's
+ * manifest into l (1 when DIR has none, 0, or -1 after a diagnostic
+ * unless quiet); site_mf_remove_tree() removes an old tree, live being
+ * the site now published; site_pub_slurp() reads a small regular file
+ * without following a link (0, 1 when absent, -1 with errno set).  From
+ * publish.c: site_pub_err(), a diagnostic at path with strerror(errno);
+ * site_pub_names(), the sorted names in a folder (NULL when unreadable);
+ * site_pub_valid_rel(), 1 when rel is a path a stage may hold.
+ */
+#define SITE_MANIFEST	".inferbook-site"
+#define SITE_MANIFEST_MAGIC	"# inferbook site manifest 1"
+
+/* One published file: its path in the site and the SHA-256 of its bytes. */
+struct mf_entry {
+	char *rel;
+	char hex[65];
+};
+
+struct mf_list {
+	struct mf_entry *v;
+	size_t n, cap;
+};
+void site_mf_add(struct mf_list *l, const char *rel, const char *hex);
+void site_mf_free(struct mf_list *l);
+int site_mf_cmp(const void *a, const void *b);
+const struct mf_entry *site_mf_find(const struct mf_list *l, const char *rel);
+int site_mf_has_dir(const struct mf_list *l, const char *rel);
+int site_mf_load(const char *dir, struct mf_list *l, int quiet);
+void site_mf_remove_tree(const char *tree, const char *out, const char *live);
+int site_pub_slurp(const char *path, struct buf *b);
+void site_pub_err(const char *path, const char *what);
+char **site_pub_names(const char *path, size_t *n);
+void site_pub_names_free(char **v, size_t n);
+int site_pub_valid_rel(const char *rel);
 
 #endif
