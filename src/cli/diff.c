@@ -89,7 +89,7 @@ S_resolve(struct side *sd, const char *lessons_opt)
 	if (stat(sd->arg, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		if (S_is_file(sd->arg, "hardware.yaml")) {
 			sd->data = xstrdup(sd->arg);
-			sd->lessons = xstrdup(cli_default_dir(lessons_opt, "lessons"));
+			sd->lessons = cli_default_dir(lessons_opt, "lessons");
 			return 0;
 		}
 		if (S_is_file(sd->arg, "data/hardware.yaml")) {
@@ -221,7 +221,7 @@ cli_diff(int argc, char *argv[])
 	for (k = 0; k < 2; k++)
 		if (S_resolve(&sd[k], lessons) != 0)
 			goto out;
-	tdir = xstrdup(cli_default_dir(templates, "templates"));
+	tdir = cli_default_dir(templates, "templates");
 	rc = 1;
 	for (k = 0; k < 2; k++)
 		if ((st[k] = S_state(&sd[k], tdir)) == NULL)

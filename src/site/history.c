@@ -556,13 +556,23 @@ S_edition_tval(const struct site *s, struct tval *m, const struct site_edition *
 	tval_set_bool(m, "has_flips", c->nflips > 0);
 	tval_set_bool(m, "has_moves", c->nmoves > 0);
 	tval_set_strf(m, "nmoves", "%zu", c->nmoves);
-	l = tval_set(m, "edits", tval_list());
+	/* One group per data entry (edits come sorted by file and entry), so
+	 * that its source is printed once, not on every field's row. */
+	l = tval_set(m, "entries", tval_list());
 	for (i = 0; i < c->nedits; i++) {
 		const struct ed_edit *d = &c->edits[i];
-		struct tval *x = tval_push_map(l);
+		struct tval *x;
 
-		tval_set_str(x, "file", d->file);
-		tval_set_str(x, "entry", d->entry);
+		if (i == 0 || strcmp(d->file, c->edits[i - 1].file) != 0 ||
+		    strcmp(d->entry, c->edits[i - 1].entry) != 0) {
+			struct tval *grp = tval_push_map(l);
+
+			tval_set_str(grp, "file", d->file);
+			tval_set_str(grp, "entry", d->entry);
+			tval_set_str(grp, "source", d->source);
+			g = tval_set(grp, "edits", tval_list());
+		}
+		x = tval_push_map(g);
 		if (d->field[0] == '\0') {
 			/* A whole entry: it is new, or gone. */
 			tval_set_str(x, "field", "(the entry)");
@@ -573,7 +583,6 @@ S_edition_tval(const struct site *s, struct tval *m, const struct site_edition *
 			tval_set_str(x, "old", d->old[0] != '\0' ? d->old : "\xe2\x80\x94");
 			tval_set_str(x, "new", d->new_[0] != '\0' ? d->new_ : "\xe2\x80\x94");
 		}
-		tval_set_str(x, "source", d->source);
 	}
 	l = tval_set(m, "flips", tval_list());
 	for (i = 0; i < c->nflips; i++) {
