@@ -2,6 +2,10 @@
  * eval.c -- evaluation of {{ }} statements against named scenarios, and
  * the derivation text ("formula with the inputs substituted") that the
  * "How every number is computed" page prints for each number.
+ *
+ * About 1,200 lines on purpose: one concern.  The value and its derivation
+ * come from the same walk over the same name tables (strings, inputs,
+ * quantities); apart, each half would need its own copy of those tables.
  */
 #include <ctype.h>
 #include <math.h>
@@ -599,6 +603,7 @@ S_scenario(struct S_eval *E, const struct expr_node *n, struct S_ctx *c)
 {
 	struct expr_env *env = E->env;
 	const char *why;
+	char whybuf[256];
 	long i;
 	int o, any = 0;
 
@@ -630,7 +635,9 @@ S_scenario(struct S_eval *E, const struct expr_node *n, struct S_ctx *c)
 		c->r = env->res[i];
 		return 0;
 	}
-	if ((why = calc_check(&c->sc)) != NULL) {
+	/* The message that names the numbers (chips against heads, domains,
+	 * network), as `inferbook calc` prints it for the same scenario. */
+	if ((why = calc_check_msg(&c->sc, whybuf, sizeof(whybuf))) != NULL) {
 		char *o_text = S_ovr_text(n);
 
 		if (*o_text)

@@ -460,8 +460,8 @@ static const struct {
 	  "t.md:1:16: error: division by zero\n" },
 	{ "floor.t_step_s / (1 - 1)", NULL, "t.md:1:16: error: division by zero\n" },
 	{ "nocost[chips=2].t_step_s", NULL, "t.md:1:1: error: scenario 'nocost' with "
-	  "chips=2 cannot be computed: the chips do not fit the hardware's scale-up "
-	  "domains and network\n" },
+	  "chips=2 cannot be computed: 2 chips need a link between chips, and the "
+	  "hardware has neither a scale-up link nor a scale-out network\n" },
 	/* prices (tests/fixtures/lessons/data/pricing.yaml) */
 	{ "price(\"tiered-a\").input | $/Mtok", "$1.25/Mtok", NULL },
 	{ "price(\"tiered-a\").output | $/Mtok", "$10/Mtok", NULL },
