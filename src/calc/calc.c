@@ -946,7 +946,8 @@ static const struct calc_quantity S_quantities[] = {
 	  "weight_bytes (+ the draft's) <= N * hbm_bytes",
 	  "Whether the weights fit in the chips' memory." },
 	{ "max_batch_in_memory", CALC_U_SEQUENCES,
-	  "floor((hbm_bytes - weight_bytes / N) * kv_split / kv_bytes_per_sequence(L)); 0 "
+	  "floor((hbm_bytes - weight_bytes / N) * kv_split / kv_bytes_per_sequence(L)) "
+	  "(with a draft, its weights and its cache under its own kv_split count too); 0 "
 	  "when the weights do not fit; null when L = 0",
 	  "Most sequences of context L whose KV caches fit beside the weights on each chip." },
 	{ "t_prefill_s", CALC_U_S,
