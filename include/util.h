@@ -46,6 +46,12 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
  * itself; line breaks and tabs become spaces.
  * For names, notes and other text that comes from data. */
 void buf_md_text(struct buf *b, const char *s);
+/* s as a JSON string literal, quotes included (NULL: ""): '"' and '\\'
+ * backslashed, newline and tab as \n and \t, other control characters,
+ * DEL and '<' as \u00XX ('<' so that the literal can never close or
+ * comment out an HTML <script> element it is written into).  Bytes >= 0x80
+ * (UTF-8) are copied. */
+void buf_json_str(struct buf *b, const char *s);
 /* Hands the data to the caller (who frees it) and resets b. */
 char *buf_take(struct buf *b, size_t *len);
 

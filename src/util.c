@@ -187,6 +187,27 @@ buf_printf(struct buf *b, const char *fmt, ...)
 }
 
 void
+buf_json_str(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; s != NULL && *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c == '\n')
+			buf_puts(b, "\\n");
+		else if (c == '\t')
+			buf_puts(b, "\\t");
+		else if (c < 0x20 || c == 0x7f || c == '<')
+			buf_printf(b, "\\u%04x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+void
 buf_md_text(struct buf *b, const char *s)
 {
 	for (; s != NULL && *s != '\0'; s++) {

@@ -91,23 +91,6 @@ S_json_num(struct buf *b, double v)
 	buf_puts(b, s);
 }
 
-static void
-S_json_str(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			buf_printf(b, "\\u%04x", c);
-		else
-			buf_putc(b, (char)c);
-	}
-	buf_putc(b, '"');
-}
-
 /* One JSON or CSV value: a string (str != NULL) or a number.  JSON quotes
  * strings and writes null; CSV writes strings as they are (ids and
  * precision names need no quoting) and leaves a null field empty. */
@@ -118,7 +101,7 @@ S_value(struct buf *b, int csv, const char *str, double num)
 		if (csv)
 			buf_puts(b, str);
 		else
-			S_json_str(b, str);
+			buf_json_str(b, str);
 	} else if (!csv || !calc_is_null(num))
 		S_json_num(b, num);
 }

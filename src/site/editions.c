@@ -939,27 +939,6 @@ site_state_sort(struct site_state *st)
 /* ------------------------------------------------------------------ */
 /* Text and JSON reports                                                */
 
-static void
-S_json_str(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			buf_printf(b, "\\%c", ch);
-		else if (ch == '\n')
-			buf_puts(b, "\\n");
-		else if (ch == '\t')
-			buf_puts(b, "\\t");
-		else if (ch < 0x20 || ch == 0x7f)
-			buf_printf(b, "\\u%04x", ch);
-		else
-			buf_putc(b, (char)ch);
-	}
-	buf_putc(b, '"');
-}
-
 const char *
 site_or_none(const char *s)
 {
@@ -1019,25 +998,25 @@ site_changes_json(const struct site_changes *c, struct buf *b)
 
 		buf_puts(b, i > 0 ? ",\n    {" : "\n    {");
 		buf_puts(b, "\"file\": ");
-		S_json_str(b, e->file);
+		buf_json_str(b, e->file);
 		buf_puts(b, ", \"entry\": ");
-		S_json_str(b, e->entry);
+		buf_json_str(b, e->entry);
 		buf_puts(b, ", \"field\": ");
-		S_json_str(b, e->field);
+		buf_json_str(b, e->field);
 		buf_puts(b, ", \"old\": ");
-		S_json_str(b, e->old);
+		buf_json_str(b, e->old);
 		buf_puts(b, ", \"new\": ");
-		S_json_str(b, e->new_);
+		buf_json_str(b, e->new_);
 		buf_puts(b, ", \"source\": ");
-		S_json_str(b, e->source);
+		buf_json_str(b, e->source);
 		buf_putc(b, '}');
 	}
 	buf_puts(b, c->nedits > 0 ? "\n  ],\n  \"conclusions\": [" : "],\n  \"conclusions\": [");
 	for (i = 0; i < c->nflips; i++) {
 		buf_puts(b, i > 0 ? ",\n    {\"page\": " : "\n    {\"page\": ");
-		S_json_str(b, c->flips[i].page);
+		buf_json_str(b, c->flips[i].page);
 		buf_puts(b, ", \"text\": ");
-		S_json_str(b, c->flips[i].text);
+		buf_json_str(b, c->flips[i].text);
 		buf_putc(b, '}');
 	}
 	buf_puts(b, c->nflips > 0 ? "\n  ],\n  \"numbers\": [" : "],\n  \"numbers\": [");
@@ -1046,19 +1025,19 @@ site_changes_json(const struct site_changes *c, struct buf *b)
 
 		buf_puts(b, i > 0 ? ",\n    {" : "\n    {");
 		buf_puts(b, "\"id\": ");
-		S_json_str(b, m->id);
+		buf_json_str(b, m->id);
 		buf_puts(b, ", \"label\": ");
-		S_json_str(b, m->label);
+		buf_json_str(b, m->label);
 		buf_puts(b, ", \"old\": ");
-		S_json_str(b, m->old);
+		buf_json_str(b, m->old);
 		buf_puts(b, ", \"new\": ");
-		S_json_str(b, m->new_);
+		buf_json_str(b, m->new_);
 		buf_puts(b, ", \"pages\": ");
-		S_json_str(b, m->pages);
+		buf_json_str(b, m->pages);
 		buf_puts(b, ", \"page\": ");
-		S_json_str(b, m->lesson);
+		buf_json_str(b, m->lesson);
 		buf_puts(b, ", \"sentence\": ");
-		S_json_str(b, m->sentence);
+		buf_json_str(b, m->sentence);
 		buf_putc(b, '}');
 	}
 	buf_printf(b, "%s,\n  \"numbers_new\": %zu,\n  \"numbers_gone\": %zu,\n"

@@ -37,25 +37,6 @@
 #include "util.h"
 #include "ytree.h"
 
-/* A JSON string that is also safe inside <script>: '<' is escaped, so no
- * text can close the element. */
-static void
-S_str(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (; s != NULL && *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
-			buf_printf(b, "\\u%04x", c);
-		else
-			buf_putc(b, (char)c);
-	}
-	buf_putc(b, '"');
-}
-
 /* A number that reads back as the same double; null for NaN. */
 static void
 S_num(struct buf *b, double v)
@@ -90,7 +71,7 @@ S_node(struct buf *b, const struct ynode *n)
 	size_t i;
 
 	if (n->kind == YNODE_SCALAR) {
-		S_str(b, n->value);
+		buf_json_str(b, n->value);
 		return;
 	}
 	buf_putc(b, n->kind == YNODE_MAP ? '{' : '[');
@@ -98,7 +79,7 @@ S_node(struct buf *b, const struct ynode *n)
 		if (i > 0)
 			buf_putc(b, ',');
 		if (n->kind == YNODE_MAP) {
-			S_str(b, n->keys[i]->value);
+			buf_json_str(b, n->keys[i]->value);
 			buf_putc(b, ':');
 		}
 		S_node(b, n->items[i]);
@@ -114,9 +95,9 @@ S_data(struct buf *b, const struct data_set *set)
 	buf_puts(b, "\"hw\":[");
 	for (i = 0; i < set->nhw; i++) {
 		buf_puts(b, i > 0 ? ",\n{\"id\":" : "\n{\"id\":");
-		S_str(b, set->hw[i].id);
+		buf_json_str(b, set->hw[i].id);
 		buf_puts(b, ",\"name\":");
-		S_str(b, set->hw[i].name);
+		buf_json_str(b, set->hw[i].name);
 		buf_puts(b, ",\"raw\":");
 		S_hex(b, &set->hw[i].hw, sizeof(set->hw[i].hw));
 		buf_putc(b, '}');
@@ -124,9 +105,9 @@ S_data(struct buf *b, const struct data_set *set)
 	buf_puts(b, "],\n\"models\":[");
 	for (i = 0; i < set->nmodels; i++) {
 		buf_puts(b, i > 0 ? ",\n{\"id\":" : "\n{\"id\":");
-		S_str(b, set->models[i].id);
+		buf_json_str(b, set->models[i].id);
 		buf_puts(b, ",\"name\":");
-		S_str(b, set->models[i].name);
+		buf_json_str(b, set->models[i].name);
 		buf_puts(b, ",\"raw\":");
 		S_hex(b, &set->models[i].m, sizeof(set->models[i].m));
 		buf_putc(b, '}');
@@ -136,15 +117,15 @@ S_data(struct buf *b, const struct data_set *set)
 		const struct data_price *p = &set->prices[i];
 
 		buf_puts(b, i > 0 ? ",\n{\"id\":" : "\n{\"id\":");
-		S_str(b, p->id);
+		buf_json_str(b, p->id);
 		buf_puts(b, ",\"provider\":");
-		S_str(b, p->provider);
+		buf_json_str(b, p->provider);
 		buf_puts(b, ",\"model\":");
-		S_str(b, p->model);
+		buf_json_str(b, p->model);
 		buf_puts(b, ",\"date\":");
-		S_str(b, p->date);
+		buf_json_str(b, p->date);
 		buf_puts(b, ",\"source\":");
-		S_str(b, p->source);
+		buf_json_str(b, p->source);
 		buf_puts(b, ",\"tiers\":[");
 		for (j = 0; j < p->ntiers; j++) {
 			buf_puts(b, j > 0 ? ",[" : "[");
@@ -174,13 +155,13 @@ S_group(struct buf *b, const struct site *s, const struct lesson *l)
 	int first = 1;
 
 	buf_puts(b, "\n{\"slug\":");
-	S_str(b, l->slug);
+	buf_json_str(b, l->slug);
 	buf_puts(b, ",\"title\":");
-	S_str(b, l->title);
+	buf_json_str(b, l->title);
 	buf_puts(b, ",\"scen\":[");
 	for (i = 0; sc != NULL && sc->kind == YNODE_MAP && i < sc->n; i++) {
 		buf_puts(b, i > 0 ? ",\n{\"name\":" : "\n{\"name\":");
-		S_str(b, sc->keys[i]->value);
+		buf_json_str(b, sc->keys[i]->value);
 		buf_puts(b, ",\"map\":");
 		S_node(b, sc->items[i]);
 		buf_putc(b, '}');
@@ -188,9 +169,9 @@ S_group(struct buf *b, const struct site *s, const struct lesson *l)
 	buf_puts(b, "],\n\"nums\":[");
 	for (i = 0; i < l->nrecs; i++) {
 		buf_puts(b, i > 0 ? ",\n[" : "\n[");
-		S_str(b, l->recs[i].id);
+		buf_json_str(b, l->recs[i].id);
 		buf_putc(b, ',');
-		S_str(b, l->recs[i].text);
+		buf_json_str(b, l->recs[i].text);
 		buf_putc(b, ']');
 	}
 	buf_puts(b, "],\n\"figs\":[");
@@ -206,9 +187,9 @@ S_group(struct buf *b, const struct site *s, const struct lesson *l)
 					break;
 			if (k < s->ncharts) {
 				buf_puts(b, first ? "\n[" : ",\n[");
-				S_str(b, file.data);
+				buf_json_str(b, file.data);
 				buf_putc(b, ',');
-				S_str(b, sc->keys[i]->value);
+				buf_json_str(b, sc->keys[i]->value);
 				buf_putc(b, ']');
 				first = 0;
 			}
@@ -237,7 +218,7 @@ S_figs(struct site *s)
 			continue;
 		buf_puts(&b, first ? "\n" : ",\n");
 		first = 0;
-		S_str(&b, s->charts[i].file);
+		buf_json_str(&b, s->charts[i].file);
 		buf_puts(&b, ":{\"plot\":[");
 		S_num(&b, a.plot[0]);
 		buf_putc(&b, ',');
@@ -247,21 +228,21 @@ S_figs(struct site *s)
 		buf_putc(&b, ',');
 		S_num(&b, a.plot[3]);
 		buf_puts(&b, "],\"x\":[");
-		S_str(&b, chart_scale_name(a.x.scale));
+		buf_json_str(&b, chart_scale_name(a.x.scale));
 		buf_putc(&b, ',');
 		S_num(&b, a.x.lo);
 		buf_putc(&b, ',');
 		S_num(&b, a.x.hi);
 		buf_putc(&b, ',');
-		S_str(&b, a.x.key);
+		buf_json_str(&b, a.x.key);
 		buf_puts(&b, "],\"y\":[");
-		S_str(&b, chart_scale_name(a.y.scale));
+		buf_json_str(&b, chart_scale_name(a.y.scale));
 		buf_putc(&b, ',');
 		S_num(&b, a.y.lo);
 		buf_putc(&b, ',');
 		S_num(&b, a.y.hi);
 		buf_putc(&b, ',');
-		S_str(&b, a.y.key);
+		buf_json_str(&b, a.y.key);
 		buf_puts(&b, "]}");
 	}
 	buf_puts(&b, "\n};\n");

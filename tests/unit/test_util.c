@@ -58,6 +58,21 @@ START_TEST(test_asprintf_returns_owned_text_even_when_empty)
 }
 END_TEST
 
+START_TEST(test_json_str_escapes_for_json_and_script)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_json_str(&b, "a\"b\\c\nd\te\x01" "f\x7f</script>&\xc2\xb5");
+	ck_assert_str_eq(b.data, "\"a\\\"b\\\\c\\nd\\te\\u0001f\\u007f"
+	    "\\u003c/script>&\xc2\xb5\"");
+	buf_reset(&b);
+	buf_json_str(&b, NULL);
+	ck_assert_str_eq(b.data, "\"\"");
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_md_text_escapes_markup_and_flattens_lines)
 {
 	struct buf b;
@@ -111,6 +126,7 @@ util_suite(void)
 	tcase_add_test(tc, test_asprintf_returns_owned_text_even_when_empty);
 	tcase_add_test(tc, test_buf_stays_terminated_and_take_resets);
 	tcase_add_test(tc, test_md_text_escapes_markup_and_flattens_lines);
+	tcase_add_test(tc, test_json_str_escapes_for_json_and_script);
 	suite_add_tcase(s, tc);
 	return s;
 }
