@@ -13,34 +13,21 @@
 
 Suite *editions_suite(void);
 
+/* The state the build makes, through the same functions (site_int.h).
+ * Numbers must be added in id order (the state is sorted by id). */
 static void
 S_field(struct site_state *st, const char *file, const char *entry, const char *field,
     const char *value)
 {
-	struct ed_field *f;
-
-	st->f = xreallocarray(st->f, st->nf + 1, sizeof(*st->f));
-	f = &st->f[st->nf++];
-	f->file = xstrdup(file);
-	f->entry = xstrdup(entry);
-	f->field = xstrdup(field);
-	f->value = xstrdup(value);
+	site_state_field_add(st, file, entry, field, value);
 }
 
-/* Numbers must be added in id order (the state is sorted by id). */
 static void
 S_num(struct site_state *st, const char *id, const char *label, const char *value,
     const char *pages, const char *sentence)
 {
-	struct ed_num *n;
+	struct ed_num *n = site_state_num_add(st, id, label, value, pages);
 
-	st->n = xreallocarray(st->n, st->nn + 1, sizeof(*st->n));
-	n = &st->n[st->nn++];
-	memset(n, 0, sizeof(*n));
-	n->id = xstrdup(id);
-	n->label = xstrdup(label);
-	n->value = xstrdup(value);
-	n->pages = xstrdup(pages);
 	n->sentence = sentence != NULL ? xstrdup(sentence) : NULL;
 }
 
